@@ -1,0 +1,119 @@
+"""Weather frames and the supervised problem built from them.
+
+A *weather frame* is a ``pandas.DataFrame`` with a ``DatetimeIndex`` named ``date`` (sorted, one row
+per day present in the file, gaps allowed) and float columns such as ``tmax``, ``tmin``, ``rain``.
+Readers of real-world exports (``gd_core.importer``) all produce this shape; everything after
+reading works on it alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+FILL_STRATEGIES = ("ffill", "drop", "interpolate")
+MIN_ROWS = 10  # fewer rows than this cannot give a train, validation and test split worth the name
+TOMORROW = "_tomorrow"
+
+
+def read_weather_csv(path: str | Path) -> pd.DataFrame:
+    """Read the tutorial's layout (``,tmax,tmin,rain,tmax_tomorrow``) or a tidy ``date,...`` CSV."""
+    frame = pd.read_csv(path, index_col=0)
+    frame.index = pd.to_datetime(frame.index, format="ISO8601").normalize()
+    frame.index.name = "date"
+    return frame.astype(float).sort_index()
+
+
+def fill_missing(frame: pd.DataFrame, how: str = "ffill") -> pd.DataFrame:
+    """Missing values: forward-fill like the tutorial, drop the rows, or interpolate in time."""
+    if how == "ffill":
+        return frame.ffill()
+    if how == "drop":
+        return frame.dropna()
+    if how == "interpolate":
+        return frame.interpolate(method="time", limit_area="inside")
+    raise ValueError(f"unknown missing-value strategy {how!r}: use one of {', '.join(FILL_STRATEGIES)}")
+
+
+def add_tomorrow(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Add ``<column>_tomorrow``: the value on the next *calendar* day, NaN where that day is absent.
+
+    Never pairs across a gap: a day whose successor is missing from the index gets no target.
+    """
+    next_day = frame[column].reindex(frame.index + pd.Timedelta(days=1))
+    return frame.assign(**{column + TOMORROW: next_day.to_numpy()})
+
+
+def split_points(n: int) -> tuple[int, int]:
+    """Chronological split, no shuffle: train ``[0, int(0.7n))``, validation, test from ``int(0.85n)``."""
+    return int(0.7 * n), int(0.85 * n)
+
+
+@dataclass(frozen=True)
+class Split:
+    """One chronological part of the data. ``x``: (n, d), ``y``: (n,), ``today``: (n,) or None."""
+
+    x: np.ndarray
+    y: np.ndarray
+    dates: np.ndarray
+    today: np.ndarray | None  # the target's own column today, for the "tomorrow = today" baseline
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Predict ``target`` from ``predictors``: train, validation and test splits in time order."""
+
+    predictors: tuple[str, ...]
+    target: str
+    train: Split
+    valid: Split
+    test: Split
+
+    @property
+    def n_features(self) -> int:
+        return len(self.predictors)
+
+
+def make_problem(frame: pd.DataFrame, predictors, target: str, *, fill: str = "ffill") -> Problem:
+    """Build the train/validation/test problem from a weather frame.
+
+    The target is used as it is when it is a column; otherwise ``<col>_tomorrow`` is built from
+    ``<col>`` by calendar day (after filling ``<col>``'s own missing values, never across a date gap).
+    Rows still missing a predictor or the target (e.g. leading gaps) are dropped.
+    """
+    predictors = tuple(predictors)
+    if not predictors:
+        raise ValueError("no predictors given: name at least one column, e.g. tmax")
+    if len(set(predictors)) != len(predictors):
+        raise ValueError(f"predictors repeat a column: {', '.join(predictors)}")
+    source = target[: -len(TOMORROW)] if target.endswith(TOMORROW) else None
+    needed = list(predictors) + ([target] if target in frame.columns else [source] if source else [target])
+    missing = [c for c in needed if c not in frame.columns]
+    if missing:
+        have = ", ".join(map(str, frame.columns)) or "none"
+        raise ValueError(f"unknown column {missing[0]!r}: the data has {have}")
+    for column in needed:
+        if not pd.api.types.is_numeric_dtype(frame[column]):
+            raise ValueError(f"column {column!r} is not numeric: fix or remove its non-numeric values")
+    data = fill_missing(frame.sort_index(), fill)
+    if target not in data.columns:
+        data = add_tomorrow(data, source)
+    values = data[list(predictors) + [target]].to_numpy(dtype=float)
+    if not np.isfinite(values[~np.isnan(values)]).all():
+        raise ValueError("the data contains infinite values (e.g. 1e309): remove or correct them")
+    keep = ~np.isnan(values).any(axis=1)
+    data = data[keep]
+    n = len(data)
+    if n < MIN_ROWS:
+        raise ValueError(f"only {n} usable rows after removing gaps: at least {MIN_ROWS} are needed")
+    today = data[source].to_numpy(dtype=float) if source in data.columns else None
+    x = data[list(predictors)].to_numpy(dtype=float)
+    y = data[target].to_numpy(dtype=float)
+    dates = data.index.to_numpy()
+    a, b = split_points(n)
+    parts = [slice(0, a), slice(a, b), slice(b, n)]
+    splits = [Split(x[s], y[s], dates[s], None if today is None else today[s]) for s in parts]
+    return Problem(predictors, target, *splits)

@@ -1,0 +1,136 @@
+"""Full-batch gradient descent, written as the tutorial writes it, recording a bounded history.
+
+This literal loop is the readable reference. ``gd_core.fast`` computes the same iterates in
+closed form; the tests hold the two to 1e-9.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from gd_core.model import backward, forward, mse, mse_grad, param_grads
+
+DIVERGENCE_FACTOR = 1e12  # a loss this many times the starting loss counts as diverged
+MAX_POINTS = 400  # recorded epochs per run, at most
+
+
+def record_epochs(epochs: int, max_points: int = MAX_POINTS) -> np.ndarray:
+    """Epochs to record: all of them for short runs; else the first quarter of the budget densely,
+    then log-spaced to the last, so both the fast early motion and the late creep are visible.
+    Always includes 0 and ``epochs``."""
+    if epochs + 1 <= max_points:
+        return np.arange(epochs + 1)
+    head = max_points // 4
+    tail = np.round(np.geomspace(head, epochs, max_points - head)).astype(np.int64)
+    return np.union1d(np.arange(head), tail)
+
+
+def divergence_limit(start_loss: float) -> float:
+    """The loss above which a run counts as diverged."""
+    return DIVERGENCE_FACTOR * max(start_loss, np.finfo(float).tiny)
+
+
+@dataclass(frozen=True)
+class History:
+    """A run's recorded epochs. Arrays have one row per recorded epoch (``m`` of them).
+
+    ``weights`` (m, d); ``bias``, ``train_loss``, ``valid_loss`` (MSE), ``grad_b`` (m,); ``grad_w``
+    (m, d) is ∂J/∂w of the half-MSE at that epoch's parameters. ``diverged_at`` is the first epoch
+    whose loss or parameters stopped being finite or whose loss exceeded 1e12 × the starting loss;
+    the history then ends at the last good epoch, ``diverged_at - 1``.
+    """
+
+    epochs: np.ndarray
+    weights: np.ndarray
+    bias: np.ndarray
+    train_loss: np.ndarray
+    valid_loss: np.ndarray
+    grad_w: np.ndarray
+    grad_b: np.ndarray
+    lr: float
+    epochs_requested: int
+    diverged_at: int | None
+
+    @property
+    def diverged(self) -> bool:
+        return self.diverged_at is not None
+
+    @property
+    def epochs_run(self) -> int:
+        """Epochs whose result is kept: all requested, or up to the last finite state."""
+        return int(self.epochs[-1])
+
+    @property
+    def final_weights(self) -> np.ndarray:
+        return self.weights[-1]
+
+    @property
+    def final_bias(self) -> float:
+        return float(self.bias[-1])
+
+
+def _finite_state(loss: float, w: np.ndarray, b: float, limit: float) -> bool:
+    return bool(np.isfinite(loss) and np.isfinite(w).all() and np.isfinite(b) and loss <= limit)
+
+
+def gradient_descent(x, y, w, b, *, lr: float, epochs: int, x_valid=None, y_valid=None,
+                     max_points: int = MAX_POINTS) -> History:
+    """The tutorial's loop: forward, loss, gradient, backward, for every epoch, on the full batch.
+
+    Parameters
+    ----------
+    x : ndarray of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,)
+    w : ndarray of shape (n_features,); b : float -- the starting parameters
+    lr : learning rate η;  epochs : number of updates
+    x_valid, y_valid : optional validation data, evaluated only at recorded epochs
+    """
+    record = set(record_epochs(epochs, max_points).tolist())
+    rows: list[tuple] = []
+    w = np.asarray(w, dtype=float).copy()
+    b = float(b)
+    limit = divergence_limit(mse(y, forward(x, w, b)))
+    diverged_at = None
+    last = None
+    with np.errstate(all="ignore"):  # divergence is detected below, never warned about
+        for epoch in range(epochs + 1):
+            predictions = forward(x, w, b)
+            loss = mse(y, predictions)
+            if not _finite_state(loss, w, b, limit):
+                diverged_at = epoch
+                break
+            grad = mse_grad(y, predictions)
+            last = (epoch, w, b, loss, grad)
+            if epoch in record:
+                rows.append(_row(last, x, x_valid, y_valid))
+            if epoch == epochs:
+                break
+            w, b = backward(x, grad, w, b, lr)
+    if diverged_at is not None and rows[-1][0] != last[0]:
+        rows.append(_row(last, x, x_valid, y_valid))
+    return _history(rows, lr, epochs, diverged_at)
+
+
+def _row(state, x, x_valid, y_valid) -> tuple:
+    epoch, w, b, loss, grad = state
+    w_grad, b_grad = param_grads(x, grad)
+    valid = mse(y_valid, forward(x_valid, w, b)) if x_valid is not None else np.nan
+    return epoch, w, b, loss, valid, w_grad, b_grad
+
+
+def _history(rows, lr, epochs, diverged_at) -> History:
+    cols = list(zip(*rows))
+    return History(
+        epochs=np.asarray(cols[0], dtype=np.int64),
+        weights=np.asarray(cols[1], dtype=float),
+        bias=np.asarray(cols[2], dtype=float),
+        train_loss=np.asarray(cols[3], dtype=float),
+        valid_loss=np.asarray(cols[4], dtype=float),
+        grad_w=np.asarray(cols[5], dtype=float),
+        grad_b=np.asarray(cols[6], dtype=float),
+        lr=float(lr),
+        epochs_requested=int(epochs),
+        diverged_at=diverged_at,
+    )
