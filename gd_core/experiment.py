@@ -6,7 +6,7 @@ answers any learning rate, start and epoch count in closed form (see ``gd_core.q
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -61,6 +61,18 @@ class Experiment:
     def to_original(self, w, b):
         """Model-space parameters (one set or a history) → original units."""
         return self.scaler.to_original(w, b) if self.scaler else (np.asarray(w, float), b)
+
+    def history_in_original_units(self, history: History) -> History:
+        """The same run with weights, bias and gradients expressed for the original predictors.
+
+        Predictions are unchanged by the mapping, so losses are too. The gradient becomes
+        ∂J/∂w_orig = mean(r·x) = σ·∂J/∂w_std + μ·∂J/∂b (the slope a chart in original units shows).
+        """
+        if self.scaler is None:
+            return history
+        w, b = self.scaler.to_original(history.weights, history.bias)
+        grad_w = history.grad_w * self.scaler.scale + history.grad_b[:, None] * self.scaler.mean
+        return replace(history, weights=w, bias=b, grad_w=grad_w)
 
     def losses(self, w, b) -> dict:
         """MSE on each split for original-unit parameters."""

@@ -1,0 +1,44 @@
+"""Option lists and defaults for the sliders: pure functions, so they can be tested without a page."""
+
+from __future__ import annotations
+
+import math
+
+EPOCH_STEPS = tuple(int(m * 10 ** e) for e in range(0, 6) for m in (1, 2, 3, 5)) + (1_000_000,)
+LR_STEPS_PER_DECADE = 24  # ≈10 % apart: fine enough to walk up to the critical rate
+LR_SPAN = (1e-3, 10.0)  # the slider spans critical/1000 … 10 × critical
+DEFAULT_LR_SHARE = 0.4  # default rate: 0.4 × critical, a clean converging descent on any data
+
+
+def lr_label(value: float, digits: int = 2) -> str:
+    """The slider's spelling of a rate: scientific notation, e.g. ``3.2e-04``."""
+    return f"{value:.{digits - 1}e}"
+
+
+def lr_options(critical: float, extra: tuple[float, ...] = ()) -> list[str]:
+    """Log-spaced rates from critical/1000 to 10 × critical, plus ``extra`` exact rates (presets,
+    a value from a link) spelled with three digits so they stay on their side of the critical rate."""
+    lo, hi = critical * LR_SPAN[0], critical * LR_SPAN[1]
+    k_lo = math.floor(LR_STEPS_PER_DECADE * math.log10(lo))
+    k_hi = math.ceil(LR_STEPS_PER_DECADE * math.log10(hi))
+    values = {lr_label(10 ** (k / LR_STEPS_PER_DECADE)) for k in range(k_lo, k_hi + 1)}
+    values |= {lr_label(v, 3) for v in extra if lo * 0.5 <= v <= hi * 2}
+    return sorted(values, key=float)
+
+
+def nearest(options: list[str], value: float) -> str:
+    """The option closest to ``value`` on a log scale."""
+    return min(options, key=lambda o: abs(math.log(float(o)) - math.log(value)))
+
+
+def parse_rate(text) -> float | None:
+    """A rate from a link, or None if it is not a positive finite number."""
+    try:
+        value = float(text)
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) and value > 0 else None
+
+
+def default_lr(critical: float, options: list[str]) -> str:
+    return nearest(options, DEFAULT_LR_SHARE * critical)

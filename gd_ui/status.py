@@ -1,0 +1,61 @@
+"""Plain-language status of a run: the sentence under the sliders. Pure functions, no Streamlit."""
+
+from __future__ import annotations
+
+from gd_core.descent import DIVERGENCE_FACTOR, History
+from gd_core.theory import Theory
+
+CONVERGED_SHARE = 0.999  # 99.9 % of the way from the start loss to the optimum's counts as converged
+ZONE_COLOURS = {  # Okabe–Ito, colour-blind safe
+    "crawling": "#56B4E9",
+    "converging": "#009E73",
+    "oscillating": "#E69F00",
+    "diverging": "#D55E00",
+}
+ZONE_BADGE = {"crawling": "blue", "converging": "green", "oscillating": "orange", "diverging": "red"}
+
+
+def sci(value: float, digits: int = 2) -> str:
+    """3.1e-04 style, the notation of the learning-rate slider."""
+    return f"{value:.{digits - 1}e}"
+
+
+def num(value: float) -> str:
+    return f"{value:,.4g}" if abs(value) < 1e6 else f"{value:.3e}"
+
+
+def share_of_way(history: History, optimum_loss: float) -> float:
+    """How far the training loss has come from its start to the optimum's, in [0, 1] (or below 0)."""
+    start, end = float(history.train_loss[0]), float(history.train_loss[-1])
+    gap = start - optimum_loss
+    return 1.0 if gap <= 0 else (start - end) / gap
+
+
+def run_status(history: History, theory: Theory, optimum_loss: float) -> tuple[str, str]:
+    """(kind, sentence) with kind among "converged", "descending", "diverged"."""
+    lr = history.lr
+    factor = abs(1 - lr * theory.lambda_max)
+    last = f"epoch {history.epochs_run:,}: training MSE {num(history.train_loss[-1])}"
+    if history.diverged:
+        if lr > theory.critical_lr:
+            why = (f"learning rate {sci(lr)} is above this data's critical {sci(theory.critical_lr)} "
+                   f"(= 2/λmax): along the steepest direction each epoch multiplies the error by "
+                   f"|1 − ηλmax| = {factor:.3g}")
+        else:
+            why = "the loss overflowed"
+        return "diverged", (
+            f"Diverged at epoch {history.diverged_at:,}: {why}, so the loss passed "
+            f"{DIVERGENCE_FACTOR:.0e} × its start and the run was stopped. Last finite state: {last}.")
+    share = share_of_way(history, optimum_loss)
+    if share >= CONVERGED_SHARE:
+        return "converged", (
+            f"Converged: after {history.epochs_run:,} epochs the training MSE is "
+            f"{num(history.train_loss[-1])}, the optimum's is {num(optimum_loss)} "
+            f"({share:.1%} of the way from the start).")
+    slow = theory.epochs_to_shrink(lr, by=100)
+    more = f"; the slowest direction needs about {slow:,.0f} epochs per 100× shrink" \
+        if slow != float("inf") else ""
+    return "descending", (
+        f"Still descending after {history.epochs_run:,} epochs: {max(share, 0):.1%} of the way from "
+        f"the starting loss {num(history.train_loss[0])} to the optimum's {num(optimum_loss)} "
+        f"(now {num(history.train_loss[-1])}){more}.")

@@ -1,0 +1,40 @@
+"""From core results to what the pages show: figure inputs and tables. Pure, no Streamlit."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from gd_core.descent import History
+from gd_core.experiment import Experiment
+from gd_ui.datasets import Dataset
+from gd_ui.figures import DescentData
+
+
+def descent_data(exp: Experiment, history: History, index: int, dataset: Dataset) -> DescentData:
+    """Inputs of the three-panel figure, for a history already in original units."""
+    p = exp.problem
+    x = p.train.x[:, index]
+    name = p.predictors[index]
+    return DescentData(
+        x=x, y=p.train.y, history=history, index=index, means=p.train.x.mean(axis=0),
+        x2=float(np.mean(x ** 2)), optimum_weight=float(exp.optimum.weights[index]),
+        optimum_loss=exp.optimum.train, x_title=f"today's {dataset.title_of(name)}",
+        y_title=f"tomorrow's {dataset.title_of(p.target.removesuffix('_tomorrow'))}",
+        weight_name=f"w_{name}", multi=p.n_features > 1)
+
+
+def numbers_table(exp: Experiment, history: History) -> pd.DataFrame:
+    """Parameters and MSEs of the run beside the closed-form optimum and the persistence baseline."""
+    p, opt = exp.problem, exp.optimum
+    w, b = history.final_weights, history.final_bias
+    run = exp.losses(w, b)
+    rows = {f"weight {n}": (w[i], opt.weights[i], None) for i, n in enumerate(p.predictors)}
+    rows["bias"] = (b, opt.bias, None)
+    base = exp.baseline or {}
+    for split, label in (("train", "training"), ("valid", "validation"), ("test", "test")):
+        rows[f"{label} MSE"] = (run[split], getattr(opt, split), base.get(split))
+    return pd.DataFrame.from_dict(
+        rows, orient="index",
+        columns=[f"gradient descent (epoch {history.epochs_run:,})", "closed-form optimum",
+                 "tomorrow = today"])
