@@ -20,11 +20,21 @@ def record_epochs(epochs: int, max_points: int = MAX_POINTS) -> np.ndarray:
     """Epochs to record: all of them for short runs; else the first quarter of the budget densely,
     then log-spaced to the last, so both the fast early motion and the late creep are visible.
     Always includes 0 and ``epochs``."""
+    if max_points < 2:
+        raise ValueError(f"max_points must be at least 2 (epoch 0 and the last), got {max_points}")
     if epochs + 1 <= max_points:
         return np.arange(epochs + 1)
-    head = max_points // 4
-    tail = np.round(np.geomspace(head, epochs, max_points - head)).astype(np.int64)
-    return np.union1d(np.arange(head), tail)
+    head = max(max_points // 4, 1)  # geomspace cannot start at 0: epoch 0 is always in the head
+    tail = np.geomspace(head, epochs, max_points - head) if max_points > 2 else np.array([epochs])
+    return np.union1d(np.arange(head), np.round(tail).astype(np.int64))
+
+
+def checked_start_loss(loss: float) -> float:
+    """The starting loss, which must be finite: a run needs a finite state to start from."""
+    if not np.isfinite(loss):
+        raise ValueError(f"the loss at the starting weights and bias is not finite ({loss}): "
+                         "start from smaller values")
+    return loss
 
 
 def divergence_limit(start_loss: float) -> float:
@@ -91,7 +101,9 @@ def gradient_descent(x, y, w, b, *, lr: float, epochs: int, x_valid=None, y_vali
     rows: list[tuple] = []
     w = np.asarray(w, dtype=float).copy()
     b = float(b)
-    limit = divergence_limit(mse(y, forward(x, w, b)))
+    with np.errstate(all="ignore"):
+        start_loss = mse(y, forward(x, w, b))
+    limit = divergence_limit(checked_start_loss(start_loss))
     diverged_at = None
     last = None
     with np.errstate(all="ignore"):  # divergence is detected below, never warned about

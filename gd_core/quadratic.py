@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gd_core.descent import History, divergence_limit, record_epochs
+from gd_core.descent import History, checked_start_loss, divergence_limit, record_epochs
 
 
 def augment(x: np.ndarray) -> np.ndarray:
@@ -76,7 +76,9 @@ class Quadratic:
         theta0 = np.append(np.asarray(w0, dtype=float), float(b0))
         z0 = self.eigenvectors.T @ (theta0 - self.optimum)
         step = lr * self.eigenvalues  # ηλᵢ
-        limit = divergence_limit(float(self.train_loss(theta0)))
+        with np.errstate(all="ignore"):
+            start_loss = float(self.train_loss(theta0))
+        limit = divergence_limit(checked_start_loss(start_loss))
         diverged_at = self._divergence_epoch(z0, step, epochs, limit)
         kept = record_epochs(epochs, max_points)
         if diverged_at is not None:
