@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 import pytest
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 
 from gd_core.descent import DIVERGENCE_FACTOR, gradient_descent, record_epochs
 from gd_core.quadratic import Quadratic, gradient_descent_fast
-from gd_core.theory import theory
+from gd_core.theory import Theory, theory
 
 # Column scales for the random problems, and the band κ(H) must land in for the name to be true.
 CONDITIONING = {
@@ -60,6 +61,22 @@ def rowwise_rel(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.max(np.linalg.norm(a - b, axis=1) / np.linalg.norm(b, axis=1)))
 
 
+@dataclass(frozen=True)
+class Case:
+    x: np.ndarray
+    y: np.ndarray
+    xv: np.ndarray
+    yv: np.ndarray
+    quad: Quadratic
+    th: Theory
+    w0: np.ndarray
+    b0: float
+
+    def loop(self, lr, epochs, **kwargs):
+        return gradient_descent(self.x, self.y, self.w0, self.b0, lr=lr, epochs=epochs, x_valid=self.xv,
+                                y_valid=self.yv, **kwargs)
+
+
 @pytest.fixture(scope="module", params=[(name, seed) for name in CONDITIONING for seed in (0, 1)],
                 ids=lambda p: f"{p[0]}-seed{p[1]}")
 def problem(request):
@@ -69,8 +86,7 @@ def problem(request):
     quad = Quadratic.from_data(x, y, xv, yv)
     th = theory(quad)
     assert low <= th.condition_number <= high, f"{name}: κ = {th.condition_number:.3g}"
-    w0, b0 = rng.normal(size=x.shape[1]), float(rng.normal())
-    return x, y, xv, yv, quad, th, w0, b0
+    return Case(x, y, xv, yv, quad, th, rng.normal(size=x.shape[1]), float(rng.normal()))
 
 
 # --- which epochs a history records ---------------------------------------------------------------
@@ -159,10 +175,9 @@ def assert_same_history(fast, loop, rtol=1e-9):
 @pytest.mark.parametrize("epochs", [40, 3000])  # every epoch recorded / sparse recording
 @pytest.mark.parametrize("factor", CONVERGING + OSCILLATING)
 def test_fast_path_equals_the_loop(problem, factor, epochs):
-    x, y, xv, yv, quad, th, w0, b0 = problem
-    lr = factor * th.critical_lr
-    loop = gradient_descent(x, y, w0, b0, lr=lr, epochs=epochs, x_valid=xv, y_valid=yv)
-    fast = quad.descend(w0, b0, lr=lr, epochs=epochs)
+    lr = factor * problem.th.critical_lr
+    loop = problem.loop(lr, epochs)
+    fast = problem.quad.descend(problem.w0, problem.b0, lr=lr, epochs=epochs)
     assert loop.diverged_at is None
     assert_same_history(fast, loop)
     scale = np.max(np.abs(grads(loop)[0]))
@@ -171,20 +186,17 @@ def test_fast_path_equals_the_loop(problem, factor, epochs):
 
 def test_oscillating_rates_really_oscillate(problem):
     """η·λmax in (1, 2): the error along the steepest direction changes sign every epoch."""
-    x, y, xv, yv, quad, th, w0, b0 = problem
-    lr = 0.8 * th.critical_lr
-    assert th.zone(lr) == "oscillating"
-    loop = gradient_descent(x, y, w0, b0, lr=lr, epochs=40)
-    along = (params(loop) - quad.optimum) @ quad.eigenvectors[:, -1]
+    lr = 0.8 * problem.th.critical_lr
+    assert problem.th.zone(lr) == "oscillating"
+    along = (params(problem.loop(lr, 40)) - problem.quad.optimum) @ problem.quad.eigenvectors[:, -1]
     assert np.all(np.sign(along[1:]) == -np.sign(along[:-1]))
 
 
 @pytest.mark.parametrize("factor", DIVERGING)
 def test_fast_path_diverges_like_the_loop(problem, factor):
-    x, y, xv, yv, quad, th, w0, b0 = problem
-    lr = factor * th.critical_lr
-    loop = gradient_descent(x, y, w0, b0, lr=lr, epochs=5000, x_valid=xv, y_valid=yv)
-    fast = quad.descend(w0, b0, lr=lr, epochs=5000)
+    lr = factor * problem.th.critical_lr
+    loop = problem.loop(lr, 5000)
+    fast = problem.quad.descend(problem.w0, problem.b0, lr=lr, epochs=5000)
     assert loop.diverged_at is not None
     assert_same_history(fast, loop)
     np.testing.assert_allclose(grads(fast)[-1], grads(loop)[-1], rtol=1e-9,
@@ -192,10 +204,10 @@ def test_fast_path_diverges_like_the_loop(problem, factor):
 
 
 def test_gradient_descent_fast_is_a_drop_in(problem):
-    x, y, xv, yv, quad, th, w0, b0 = problem
-    kwargs = dict(lr=0.5 * th.critical_lr, epochs=500, x_valid=xv, y_valid=yv, max_points=50)
-    assert_same_history(gradient_descent_fast(x, y, w0, b0, **kwargs),
-                        gradient_descent(x, y, w0, b0, **kwargs))
+    p = problem
+    kwargs = dict(lr=0.5 * p.th.critical_lr, epochs=500, x_valid=p.xv, y_valid=p.yv, max_points=50)
+    assert_same_history(gradient_descent_fast(p.x, p.y, p.w0, p.b0, **kwargs),
+                        gradient_descent(p.x, p.y, p.w0, p.b0, **kwargs))
 
 
 # --- long runs reach the least-squares optimum -----------------------------------------------------
@@ -221,13 +233,12 @@ def test_long_runs_converge_to_lstsq():
 
 @pytest.mark.parametrize("factor", [0.999, 1.0, 1.01, 2.0, 100.0, 1000.0])
 def test_no_runtime_warning_up_to_1000x_critical(problem, factor):
-    x, y, xv, yv, quad, th, w0, b0 = problem
-    lr = factor * th.critical_lr
+    lr = factor * problem.th.critical_lr
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        loop = gradient_descent(x, y, w0, b0, lr=lr, epochs=5000, x_valid=xv, y_valid=yv)
+        loop = problem.loop(lr, 5000)
         for epochs in (5000, 10**9):
-            fast = quad.descend(w0, b0, lr=lr, epochs=epochs)
+            fast = problem.quad.descend(problem.w0, problem.b0, lr=lr, epochs=epochs)
             assert np.isfinite(params(fast)).all() and np.isfinite(fast.train_loss).all()
     assert np.isfinite(params(loop)).all() and np.isfinite(loop.valid_loss).all()
     assert (loop.diverged_at is not None) == (factor > 1)

@@ -37,7 +37,7 @@ def data(request):
 
 
 def test_forward_is_the_affine_map_row_by_row(data):
-    x, y, w, b = data
+    x, _, w, b = data
     expected = [sum(x[i, j] * w[j] for j in range(x.shape[1])) + b for i in range(len(x))]
     np.testing.assert_allclose(forward(x, w, b), expected, rtol=1e-13)
 
