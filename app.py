@@ -19,7 +19,8 @@ w0, b0 = sidebar.start_in_model_space(exp, model, run)
 history = sidebar.descent(dataset.key, exp, model.predictors, model.target, model.standardize,
                           tuple(w0), b0, run.lr, run.epochs)
 
-st.title("Gradient descent, live")
+st.markdown("<style>.block-container{padding-top:2.2rem}</style>", unsafe_allow_html=True)
+st.header("Gradient descent, live")
 st.caption("Predict tomorrow's maximum temperature from today's weather by full-batch gradient "
            "descent, exactly as the tutorial does — every epoch computed, the charts show up to "
            "200 of them. Gradients are of half the MSE (the tutorial's ŷ − y); losses are MSE.")
@@ -35,7 +36,7 @@ st.caption(note + "(b) is a slice through the loss landscape: the weight varies 
            "they learn; the red dot is always on it. (c) is that slice's slope: where it crosses zero "
            "the slice bottoms out. Press Play, or drag the epoch slider.")
 
-left, right = st.columns([3, 2])
+left, right = st.columns([4, 3])
 with left:
     st.subheader("Loss per epoch")
     base = exp.baseline["valid"] if exp.baseline else None
@@ -43,9 +44,9 @@ with left:
                     width="stretch", key="loss", config={"displaylogo": False})
 with right:
     st.subheader("The numbers")
-    st.dataframe(numbers_table(exp, history), width="stretch",
-                 column_config={c: st.column_config.NumberColumn(format="%.5g")
-                                for c in numbers_table(exp, history).columns})
+    st.caption(f"Descent after {history.epochs_run:,} epochs, the closed-form least-squares optimum "
+               "on the training split, and the baseline “tomorrow's tmax = today's”.")
+    st.table(numbers_table(exp, history))
     if model.standardize:
         st.caption("Descent ran on standardised features; parameters are shown in original units.")
     st.caption(dataset.note)

@@ -65,13 +65,17 @@ def _pad(lo: float, hi: float, frac: float = 0.06, minimum: float = 1e-9):
 
 
 def _weight_range(d: DescentData, frames: np.ndarray):
-    w = d.history.weights[frames, d.index]
+    """The weight axis: start and optimum with a margin, plus every frame of a converging run, or
+    of a diverging one the frames until its loss passes 4× the start (the first swings stay visible)."""
+    h = d.history
+    w = h.weights[frames, d.index]
     start, best = float(w[0]), d.optimum_weight
     lo, hi = min(start, best), max(start, best)
     width = max(hi - lo, 0.25 * max(abs(best), 1.0))
     lo, hi = lo - 0.35 * width, hi + 0.35 * width
-    if not d.history.diverged:  # a converging run may overshoot: keep all of it in view
-        lo, hi = min(lo, float(w.min())), max(hi, float(w.max()))
+    seen = w if not h.diverged else w[h.train_loss[frames] <= 4 * h.train_loss[0]]
+    if len(seen):
+        lo, hi = min(lo, float(seen.min())), max(hi, float(seen.max()))
     return _pad(lo, hi, 0.03)
 
 
@@ -102,8 +106,8 @@ def descent_figure(d: DescentData, *, height: int = 620) -> go.Figure:
     curves = loss[:, None] + 2 * dw * grad[:, None] + dw ** 2 * d.x2
     grads = grad[:, None] + dw * d.x2
     inside = (w >= w_lo) & (w <= w_hi)
-    start_curve = curves[0]
-    l_hi = 1.08 * max(float(start_curve.max()), float(loss[0]))
+    calm = loss <= 4 * loss[0] if h.diverged else np.ones(len(loss), bool)
+    l_hi = 1.08 * max(float(curves[0].max()), float(loss[calm].max()))
     l_lo = max(0.0, d.optimum_loss - 0.08 * (l_hi - d.optimum_loss))
     g_vals = grads[inside] if inside.any() else grads[:1]
     g_lo, g_hi = _pad(min(float(g_vals.min()), 0.0), max(float(g_vals.max()), 0.0))
@@ -163,8 +167,9 @@ def descent_figure(d: DescentData, *, height: int = 620) -> go.Figure:
         out = np.flatnonzero(~inside | (loss > l_hi))
         left = int(h.epochs[frames[out[0]]]) if len(out) else h.epochs_run
         annotations.append(dict(
-            text=f"↗ leaves the chart at epoch {left:,}; diverged at epoch {h.diverged_at:,}",
-            xref="x2 domain", yref="y2 domain", x=0.98, y=0.96, xanchor="right", showarrow=False,
+            text=f"off the chart from epoch {left:,}<br>diverged at epoch {h.diverged_at:,}",
+            xref="x2 domain", yref="y2 domain", x=0.02, y=0.97, xanchor="left", yanchor="top",
+            showarrow=False, align="left",
             font=dict(color=VERMILLION, size=14), bgcolor="rgba(255,255,255,0.85)"))
     grid_style = dict(gridcolor="#E5E5E5", zeroline=False, linecolor="#444", showline=True,
                       ticks="outside", title=dict(font=dict(size=15)))
@@ -177,8 +182,8 @@ def descent_figure(d: DescentData, *, height: int = 620) -> go.Figure:
                                            transition=dict(duration=0))]))
     layout = dict(
         height=height, font=FONT, plot_bgcolor="white", paper_bgcolor="white",
-        margin=dict(l=60, r=20, t=40, b=130), annotations=annotations,
-        legend=dict(orientation="h", x=0, y=-0.3, yanchor="top", font=dict(size=13)),
+        margin=dict(l=60, r=20, t=40, b=175), annotations=annotations,
+        legend=dict(orientation="h", x=0, y=-0.36, yanchor="top", font=dict(size=13)),
         xaxis={**grid_style, "domain": [0, 0.52], "range": [x_lo, x_hi], "title": {"text": d.x_title}},
         yaxis={**grid_style, "domain": [0, 1], "range": [y_lo, y_hi], "title": {"text": d.y_title}},
         xaxis2={**grid_style, "domain": [0.6, 1], "range": [w_lo, w_hi], "anchor": "y2",
@@ -189,11 +194,12 @@ def descent_figure(d: DescentData, *, height: int = 620) -> go.Figure:
                 "title": {"text": f"weight {d.weight_name}"}},
         yaxis3={**grid_style, "domain": [0, 0.43], "range": [g_lo, g_hi], "anchor": "x3",
                 "title": {"text": "∂J/∂w (half-MSE)"}},
-        updatemenus=[dict(type="buttons", direction="left", buttons=buttons, x=0, y=-0.12,
+        updatemenus=[dict(type="buttons", direction="left", buttons=buttons, x=0, y=-0.2,
                           xanchor="left", yanchor="top", pad=dict(t=0, r=10), showactive=False)],
     )
-    sliders = [dict(active=last, x=0.36, y=-0.1, len=0.64, xanchor="left", yanchor="top",
-                    currentvalue=dict(prefix="epoch ", font=dict(size=15)), pad=dict(t=0),
+    sliders = [dict(active=last, x=0.37, y=-0.13, len=0.63, xanchor="left", yanchor="top",
+                    currentvalue=dict(prefix="epoch ", font=dict(size=16, color="#222"), xanchor="left"),
+                    pad=dict(t=0), ticklen=0, minorticklen=0, font=dict(color="rgba(0,0,0,0)"),
                     steps=[dict(label=lab, method="animate",
                                 args=[[lab], dict(frame=dict(duration=0, redraw=False),
                                                   mode="immediate", transition=dict(duration=0))])
@@ -201,11 +207,12 @@ def descent_figure(d: DescentData, *, height: int = 620) -> go.Figure:
     return FramedFigure(data=data, layout=layout).set_animation(frame_dicts, sliders)
 
 
-def _hline(y: float, color: str, dash: str, text: str, position: str) -> tuple[dict, dict]:
+def _hline(y: float, color: str, dash: str, text: str, side: str) -> tuple[dict, dict]:
+    """A horizontal reference line on the log-y loss chart (annotations there take log10 units)."""
     shape = dict(type="line", xref="paper", x0=0, x1=1, yref="y", y0=y, y1=y,
                  line=dict(color=color, dash=dash, width=2))
-    label = dict(text=text, xref="paper", x=1, yref="y", y=y, xanchor="right",
-                 yanchor="top" if position == "below" else "bottom", showarrow=False,
+    label = dict(text=text, xref="paper", x=1 if side == "right" else 0, yref="y", y=np.log10(y),
+                 xanchor=side, yanchor="bottom", showarrow=False, bgcolor="rgba(255,255,255,0.8)",
                  font=dict(color=color, size=13))
     return shape, label
 
@@ -223,10 +230,10 @@ def loss_figure(history: History, *, optimum_loss: float, baseline: float | None
         dict(type="scatter", x=typed(e, "f8"), y=typed(h.valid_loss[keep], "f8"),
              name="validation MSE", mode="lines", line=dict(color=ORANGE, width=3, dash="dash")),
     ]
-    lines = [_hline(optimum_loss, GREEN, "dot", f"optimum, training: {optimum_loss:.4g}", "below")]
+    lines = [_hline(optimum_loss, GREEN, "dot", f"optimum, training: {optimum_loss:.4g}", "right")]
     if baseline is not None:
         lines.append(_hline(baseline, GREY, "dashdot", f"tomorrow = today, validation: {baseline:.4g}",
-                            "above"))
+                            "left"))
     shapes = [shape for shape, _ in lines]
     annotations = [label for _, label in lines]
     if h.diverged:

@@ -132,8 +132,8 @@ def run_controls(exp: Experiment, model: ModelChoice) -> RunChoice:
     th = exp.theory
     lam = th.lambda_max
     presets = (0.01 / lam, th.optimal_lr, 1.9 / lam, 2.1 / lam, 1e-4)
-    linked = controls.parse_rate(st.session_state.get("lr") or st.query_params.get("lr"))
-    options = controls.lr_options(th.critical_lr, presets + ((linked,) if linked else ()))
+    linked = st.session_state.get("lr") or st.query_params.get("lr")
+    options = controls.lr_options(th.critical_lr, presets, linked)
     default = controls.default_lr(th.critical_lr, options)
     if st.session_state.get("lr") is not None and st.session_state["lr"] not in options:
         current = controls.parse_rate(st.session_state["lr"])
@@ -144,9 +144,10 @@ def run_controls(exp: Experiment, model: ModelChoice) -> RunChoice:
     lr = float(lr_text)
     zone = th.zone(lr)
     cond = "∞ (singular)" if th.condition_number == float("inf") else f"{th.condition_number:,.0f}"
-    sb.markdown(f":{ZONE_BADGE[zone]}-badge[**{zone}**] η·λmax = {lr * lam:.3g}  \n"
-                f"critical 2/λmax = `{sci(th.critical_lr)}` · optimal = `{sci(th.optimal_lr)}`  \n"
-                f"condition number κ = {cond}")
+    sb.markdown(f":{ZONE_BADGE[zone]}-badge[**{zone}**] &nbsp; η·λmax = {lr * lam:.3g}  \n"
+                f"critical 2/λmax: **{sci(th.critical_lr)}**  \n"
+                f"optimal 2/(λmin+λmax): **{sci(th.optimal_lr)}**  \n"
+                f"condition number κ: **{cond}**")
     w0 = sb.slider(f"Initial weight of {model.shown}", -3.0, 3.0, DEFAULT_W0, 0.01, key="w0",
                    help="Original units. Other predictors start at the tutorial's seeded values.",
                    **BOUND)

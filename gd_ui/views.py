@@ -25,7 +25,8 @@ def descent_data(exp: Experiment, history: History, index: int, dataset: Dataset
 
 
 def numbers_table(exp: Experiment, history: History) -> pd.DataFrame:
-    """Parameters and MSEs of the run beside the closed-form optimum and the persistence baseline."""
+    """Parameters and MSEs of the run beside the closed-form optimum and the persistence baseline
+    ("tomorrow = today"), as text with five significant digits (large values in e-notation)."""
     p, opt = exp.problem, exp.optimum
     w, b = history.final_weights, history.final_bias
     run = exp.losses(w, b)
@@ -34,7 +35,5 @@ def numbers_table(exp: Experiment, history: History) -> pd.DataFrame:
     base = exp.baseline or {}
     for split, label in (("train", "training"), ("valid", "validation"), ("test", "test")):
         rows[f"{label} MSE"] = (run[split], getattr(opt, split), base.get(split))
-    return pd.DataFrame.from_dict(
-        rows, orient="index",
-        columns=[f"gradient descent (epoch {history.epochs_run:,})", "closed-form optimum",
-                 "tomorrow = today"])
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=["descent", "optimum", "baseline"])
+    return table.map(lambda v: "" if pd.isna(v) else f"{v:.5g}")
