@@ -22,12 +22,13 @@ def lr_options(critical: float, extra: tuple[float, ...] = (), linked: str | Non
     lo, hi = critical * LR_SPAN[0], critical * LR_SPAN[1]
     k_lo = math.floor(LR_STEPS_PER_DECADE * math.log10(lo))
     k_hi = math.ceil(LR_STEPS_PER_DECADE * math.log10(hi))
-    values = {lr_label(10 ** (k / LR_STEPS_PER_DECADE)) for k in range(k_lo, k_hi + 1)}
-    values |= {lr_label(v, 3) for v in extra if lo * 0.5 <= v <= hi * 2}
+    labels = [lr_label(10 ** (k / LR_STEPS_PER_DECADE)) for k in range(k_lo, k_hi + 1)]
+    labels += [lr_label(v, 3) for v in extra if lo * 0.5 <= v <= hi * 2]
+    by_value = {float(label): label for label in labels}
     rate = parse_rate(linked)
-    if rate is not None and lo * 0.5 <= rate <= hi * 2 and all(float(v) != rate for v in values):
-        values.add(str(linked))
-    return sorted(values, key=float)
+    if rate is not None and lo * 0.5 <= rate <= hi * 2:
+        by_value[rate] = str(linked)  # the link's own spelling, so the widget accepts it
+    return [by_value[v] for v in sorted(by_value)]
 
 
 def nearest(options: list[str], value: float) -> str:
