@@ -184,7 +184,7 @@ def _import(data: bytes, name: str, station: str | None, ov: dict, max_rows: int
     if encoding not in ("UTF-8", "UTF-8 with BOM"):
         notes.insert(0, f"decoded as {encoding} (not valid UTF-8)")
     if preamble_lines:
-        notes.insert(0, f"skipped {preamble_lines} line{'s' * (preamble_lines != 1)} before the header")
+        notes.insert(0, f"skipped {_count(preamble_lines, 'line')} before the header")
     if table.headerless:
         notes.insert(0, "no header row: read as the 11-column Meteostat bulk layout "
                         f"({', '.join(METEOSTAT_BULK)})")
@@ -242,6 +242,11 @@ def _column_index(names: tuple[str, ...], wanted: str, key: str) -> int:
     raise WeatherFileError(f"{key}={wanted!r} is not a column of this file: it has {_list(names)}")
 
 
+def _count(n, noun: str) -> str:
+    n = int(n)
+    return f"{n:,} {noun}{'s' * (n != 1)}"
+
+
 def _list(names, limit: int = 12) -> str:
     shown = ", ".join(repr(n) for n in names[:limit])
     return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
@@ -251,7 +256,7 @@ def _column_values(sample, index: int) -> list[str]:
     return [row[index].strip() for row in sample if index < len(row) and row[index].strip()][:_SAMPLE_DATES]
 
 
-def _find_date(names, sample, ov) -> tuple[int | tuple[int, int, int] | None, str]:
+def _find_date(names, sample, ov, name: str) -> tuple[int | tuple[int, int, int] | None, str]:
     """The date column (or year/month/day columns) and its layout, from names and sampled values."""
     fmt = ov.get("date_format")
     if ov.get("date_column"):
@@ -276,8 +281,8 @@ def _find_date(names, sample, ov) -> tuple[int | tuple[int, int, int] | None, st
     if year is not None and month is not None:
         if day is None:
             raise WeatherFileError(
-                f"monthly data (year and month columns {names[year]!r}, {names[month]!r}, no day): this "
-                "app needs daily rows, one per day. Download daily observations instead")
+                f"{name!r} holds monthly data (year and month columns {names[year]!r}, {names[month]!r}, "
+                "no day): this app needs daily rows, one per day. Download daily observations instead")
         return (year, month, day), "ymd"
     return None, ""
 
@@ -304,7 +309,7 @@ def _plan(tables: list[Table], name: str, ov: dict) -> _Plan:
                 raise WeatherFileError(
                     f"{name!r} has no header row: the first line ({line!r}) holds data, not column names. "
                     "Add a header line naming the columns, e.g. date,tmax,tmin,rain")
-        date, kind = _find_date(names, table.sample, ov)
+        date, kind = _find_date(names, table.sample, ov, name)
         roles, role_notes = _roles(names, ov)
         hourly = kind == "iso_time" and len({v[11:] for v in _column_values(table.sample, date)}) > 1
         score = (date is not None, sum(i is not None for i in roles.values()), not hourly, len(table.sample))
@@ -445,11 +450,9 @@ def _dates(frame: pd.DataFrame, plan: _Plan, override: str | None, notes: list[s
             f"(first: {example!r}): correct those cells, or set date_format / date_column")
     if n_bad:
         example = str(raw[unread].iloc[0]) if raw is not None else "?"
-        notes.append(f"dropped {n_bad} row{'s' * (n_bad > 1)} whose date could not be read "
-                     f"(e.g. {example!r})")
+        notes.append(f"dropped {_count(n_bad, 'row')} whose date could not be read (e.g. {example!r})")
     if n_present < len(frame):
-        n = len(frame) - n_present
-        notes.append(f"dropped {n} row{'s' * (n > 1)} without a date")
+        notes.append(f"dropped {_count(len(frame) - n_present, 'row')} without a date")
     return dates, date_format
 
 
@@ -470,8 +473,8 @@ def _values(frame: pd.DataFrame, plan: _Plan, fmt: str, ov: dict, notes: list[st
         source = plan.names[index]
         sentinel = np.isin(column, SENTINELS)
         if sentinel.any():
-            notes.append(f"{int(sentinel.sum())} {source} values were missing-value codes (-9999/-999): "
-                         "read as gaps")
+            notes.append(f"{_count(sentinel.sum(), source + ' value')} held a missing-value code "
+                         "(-9999/-999): read as gaps")
             column[sentinel] = np.nan
         failed, flag_trace, flag_missing = _flags(frame, plan.names, index, role)
         if role == "rain":
@@ -480,15 +483,15 @@ def _values(frame: pd.DataFrame, plan: _Plan, fmt: str, ov: dict, notes: list[st
             info["unreadable"] = info.get("unreadable", 0) + int(traced.sum())
         dropped = failed & ~np.isnan(column)
         if dropped.any():
-            notes.append(f"dropped {int(dropped.sum())} {source} value{'s' * (dropped.sum() > 1)} that "
-                         "failed NOAA quality control (QFLAG)")
+            notes.append(f"dropped {_count(dropped.sum(), source + ' value')} that failed NOAA quality "
+                         "control (QFLAG)")
             column[dropped] = np.nan
         column[flag_missing] = np.nan
         if info.get("bounded"):
-            notes.append(f"{info['bounded']} {source} values like '<31' were read as their bound")
+            notes.append(f"{_count(info['bounded'], source + ' value')} like '<31' read as the bound")
         if info.get("unreadable"):
-            notes.append(f"{info['unreadable']} {source} values were not numbers (e.g. {info['example']!r}): "
-                         "read as gaps")
+            notes.append(f"{_count(info['unreadable'], source + ' value')} not a number "
+                         f"(e.g. {info['example']!r}): read as gaps")
         values[role] = column
     for out_name, index in plan.tomorrow.items():
         values[out_name] = _mask_sentinels(to_numbers(frame[index], plan.decimal)[0])
@@ -496,7 +499,7 @@ def _values(frame: pd.DataFrame, plan: _Plan, fmt: str, ov: dict, notes: list[st
     if trace is not None and trace.any():
         amount = TRACE[units["rain"]]
         values["rain"][trace] = amount
-        notes.append(f"{int(trace.sum())} trace values (T) read as {amount:g} {units['rain']}")
+        notes.append(f"{_count(trace.sum(), 'trace value')} (T) read as {amount:g} {units['rain']}")
     for out_name, column in values.items():
         if np.isinf(column).any():
             raise WeatherFileError(
