@@ -366,7 +366,7 @@ def _read(body: bytes, codec: str, plan: _Plan, extras: dict, name: str, max_row
           preamble_lines: int) -> pd.DataFrame:
     """Read only the needed columns of the chosen table, all rows, vectorised."""
     table = plan.table
-    text_cols = {plan.station} if plan.station is not None else set()
+    text_cols: set[int] = {plan.station} if plan.station is not None else set()
     wanted = set(plan.roles.values()) | set(plan.tomorrow.values()) | set(extras.values())
     if isinstance(plan.date, tuple):
         wanted |= set(plan.date)
@@ -380,8 +380,9 @@ def _read(body: bytes, codec: str, plan: _Plan, extras: dict, name: str, max_row
     try:
         frame = pd.read_csv(
             io.BytesIO(body[table.start:table.end]), sep=table.separator, header=None,
-            skiprows=0 if table.headerless else 1, names=list(range(len(plan.names))), index_col=False,
-            usecols=wanted, dtype={i: "str" for i in text_cols if i is not None}, na_values=NA_STRINGS,
+            skiprows=0 if table.headerless else 1, names=[f"c{i}" for i in range(len(plan.names))],
+            index_col=False, usecols=[f"c{i}" for i in wanted], dtype={f"c{i}": "str" for i in text_cols},
+            na_values=NA_STRINGS,
             keep_default_na=True, skipinitialspace=True, decimal=decimal, encoding=codec,
             encoding_errors="replace", nrows=max_rows + 1, low_memory=False, engine="c")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, OverflowError) as exc:
@@ -389,6 +390,7 @@ def _read(body: bytes, codec: str, plan: _Plan, extras: dict, name: str, max_row
             f"{name!r} could not be read as CSV: {str(exc).splitlines()[-1]} (line numbers count from the "
             f"header, which is line {preamble_lines + 1} of the file): check the quotes and separators "
             "there") from None
+    frame.columns = [int(c[1:]) for c in frame.columns]  # back to positions in plan.names
     if len(frame) > max_rows:
         raise WeatherFileError(f"{name!r} has more than {max_rows:,} rows, the limit: split it into smaller "
                                "files (e.g. one station or a few decades each)")

@@ -94,7 +94,7 @@ def parse_dates(raw: pd.Series, kind: str, override: str | None) -> tuple[pd.Ser
         return pd.to_datetime(text, format="%Y/%m/%d", errors="coerce"), "YYYY/MM/DD", notes
     if kind == "yyyymmdd":
         return pd.to_datetime(text.str.slice(0, 8), format="%Y%m%d", errors="coerce"), "YYYYMMDD", notes
-    date_part = text.str.split(" ", n=1).str.get(0).str.split("T", n=1).str.get(0)
+    date_part = text.str.replace(r"[ T].*$", "", regex=True)  # drop a time of day
     parts = date_part.str.split(kind[3], n=2, expand=True)
     first = pd.to_numeric(parts[0], errors="coerce")
     second = pd.to_numeric(parts[1], errors="coerce") if parts.shape[1] > 1 else first * np.nan
