@@ -116,4 +116,9 @@ def make_problem(frame: pd.DataFrame, predictors, target: str, *, fill: str = "f
     a, b = split_points(n)
     parts = [slice(0, a), slice(a, b), slice(b, n)]
     splits = [Split(x[s], y[s], dates[s], None if today is None else today[s]) for s in parts]
+    flat = [name for name, spread in zip(predictors, np.ptp(splits[0].x, axis=0)) if spread == 0]
+    if flat:
+        raise ValueError(f"predictor {flat[0]!r} is constant ({splits[0].x[0, predictors.index(flat[0])]:g} "
+                         "on every training day): it cannot help and makes the problem singular; "
+                         "leave it out of the predictors")
     return Problem(predictors, target, *splits)

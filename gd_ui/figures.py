@@ -253,3 +253,22 @@ def loss_figure(history: History, *, optimum_loss: float, baseline: float | None
         yaxis={**axis, "title": {"text": "MSE (log scale)"}, "type": "log"},
     )
     return go.Figure(data=data, layout=layout)
+
+
+def preview_figure(dataset, *, height: int = 380) -> go.Figure:
+    """The Data page's check: today's tmax against the next calendar day's."""
+    from gd_ui.dataview import tomorrow_pairs
+
+    today, nxt = tomorrow_pairs(dataset.frame)
+    keep = _subsample(len(today), MAX_SCATTER)
+    unit = dataset.unit_of("tmax")
+    axis = dict(gridcolor="#E5E5E5", linecolor="#444", showline=True, ticks="outside")
+    return go.Figure(
+        data=[dict(type="scattergl", x=typed(today[keep]), y=typed(nxt[keep]), mode="markers",
+                   marker=dict(size=4, color=BLUE, opacity=0.4), hoverinfo="skip",
+                   name=f"{len(keep):,} of {len(today):,} day pairs")],
+        layout=dict(height=height, font=FONT, plot_bgcolor="white", paper_bgcolor="white",
+                    margin=dict(l=60, r=20, t=30, b=50), showlegend=True,
+                    legend=dict(orientation="h", x=0, y=1.1),
+                    xaxis={**axis, "title": {"text": f"today's tmax {unit}".strip()}},
+                    yaxis={**axis, "title": {"text": f"next day's tmax {unit}".strip()}}))

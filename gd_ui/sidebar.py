@@ -42,23 +42,38 @@ def datasets() -> dict[str, Dataset | None]:
     return choices
 
 
+ACTIVE = "data_active"  # session key: the active dataset, kept even where the picker is not drawn
+
+
+def _remember_choice() -> None:
+    st.session_state[ACTIVE] = st.session_state["ds"]
+
+
 def add_upload(dataset: Dataset, *, activate: bool = True) -> None:
     """Register an uploaded dataset for the session (call from a callback to activate it)."""
     st.session_state.setdefault(UPLOADS, {})[dataset.key] = dataset
     if activate:
-        st.session_state["ds"] = dataset.key
+        st.session_state["ds"] = st.session_state[ACTIVE] = dataset.key
 
 
 def dataset_picker() -> Dataset:
-    """The dataset selector (sidebar); returns the active dataset."""
+    """The dataset selector (sidebar); returns the active dataset.
+
+    The choice is also kept under its own session key: a page switch re-creates the widget, and
+    the active dataset must survive that on every page.
+    """
     choices = datasets()
-    if st.session_state.get("ds") not in choices:
+    if st.session_state.get(ACTIVE) in choices:
+        st.session_state["ds"] = st.session_state[ACTIVE]
+    elif st.session_state.get("ds") not in choices:
         st.session_state.pop("ds", None)
     key = st.sidebar.selectbox(
         "Dataset", list(choices), index=list(choices).index(DEFAULT_KEY),
         format_func=lambda k: choices[k].label if choices[k] is not None else BUNDLED_BY_KEY[k].label,
-        key="ds", help="Bundled real weather data; your own files join this list from the Data page.",
+        key="ds", on_change=_remember_choice,
+        help="Bundled real weather data; your own files join this list from the Data page.",
         **BOUND)
+    st.session_state[ACTIVE] = key
     return choices[key] if choices[key] is not None else bundled_dataset(key)
 
 
@@ -76,10 +91,15 @@ class ModelChoice:
 
 def model_controls(dataset: Dataset) -> ModelChoice:
     """Which predictors the model uses, which one the 1-D charts show, standardisation."""
-    available = [c for c in PREDICTORS if c in dataset.frame.columns]
-    if not available:
-        st.error("This dataset has none of the predictors tmax, tmin, rain. Pick another dataset.")
+    present = [c for c in PREDICTORS if c in dataset.frame.columns]
+    available = [c for c in present if dataset.frame[c].nunique() > 1]
+    if "tmax" not in available:
+        st.error("This dataset has no varying daily maximum temperature (tmax), which the lab "
+                 "predicts. Pick another dataset, or map a column to tmax on the Data page.")
         st.stop()
+    if len(available) < len(present):
+        st.sidebar.caption("Left out, constant on every day: " +
+                           ", ".join(c for c in present if c not in available))
     if any(p not in available for p in st.session_state.get("pred", [])):
         st.session_state.pop("pred", None)
     predictors = st.sidebar.multiselect(
@@ -127,12 +147,22 @@ def _set_tutorial_start(n_features: int, index: int) -> None:
     st.session_state["w0"], st.session_state["b0"] = _tutorial_start(n_features, index)
 
 
-def run_controls(exp: Experiment, model: ModelChoice) -> RunChoice:
-    """Learning rate (log scale, with the theory beside it), initial weight and bias, epochs."""
+def run_controls(exp: Experiment, model: ModelChoice, dataset_key: str) -> RunChoice:
+    """Learning rate (log scale, with the theory beside it), initial weight and bias, epochs.
+
+    When the data or the model changes, the rate goes back to this data's default (0.4 × critical):
+    a rate that suited one dataset can be 1000× off on another. A link sets everything at once and
+    is never reset."""
     th = exp.theory
+    context = (dataset_key, model.predictors, model.standardize)
+    if st.session_state.get("_run_context", context) != context:
+        st.session_state.pop("lr", None)
+    st.session_state["_run_context"] = context
     lam = th.lambda_max
     presets = (0.01 / lam, th.optimal_lr, 1.9 / lam, 2.1 / lam, 1e-4)
-    linked = st.session_state.get("lr") or st.query_params.get("lr")
+    linked = st.session_state.get("lr") or (st.query_params.get("lr") if "_lr_seen" not in
+                                               st.session_state else None)
+    st.session_state["_lr_seen"] = True
     options = controls.lr_options(th.critical_lr, presets, linked)
     default = controls.default_lr(th.critical_lr, options)
     if st.session_state.get("lr") is not None and st.session_state["lr"] not in options:

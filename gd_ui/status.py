@@ -5,7 +5,7 @@ from __future__ import annotations
 from gd_core.descent import DIVERGENCE_FACTOR, History
 from gd_core.theory import Theory
 
-CONVERGED_SHARE = 0.999  # 99.9 % of the way from the start loss to the optimum's counts as converged
+CONVERGED_EXCESS = 1e-3  # within 0.1 % of the optimum's loss counts as converged
 ZONE_COLOURS = {  # Okabe–Ito, colour-blind safe
     "crawling": "#56B4E9",
     "converging": "#009E73",
@@ -47,11 +47,11 @@ def run_status(history: History, theory: Theory, optimum_loss: float) -> tuple[s
             f"Diverged at epoch {history.diverged_at:,}: {why}, so the loss passed "
             f"{DIVERGENCE_FACTOR:.0e} × its start and the run was stopped. Last finite state: {last}.")
     share = share_of_way(history, optimum_loss)
-    if share >= CONVERGED_SHARE:
+    excess = float(history.train_loss[-1]) - optimum_loss
+    if excess <= CONVERGED_EXCESS * max(optimum_loss, 1e-12):
         return "converged", (
             f"Converged: after {history.epochs_run:,} epochs the training MSE is "
-            f"{num(history.train_loss[-1])}, the optimum's is {num(optimum_loss)} "
-            f"({share:.1%} of the way from the start).")
+            f"{num(history.train_loss[-1])}, within 0.1 % of the optimum's {num(optimum_loss)}.")
     slow = theory.epochs_to_shrink(lr, by=100)
     more = f"; the slowest direction needs about {slow:,.0f} epochs per 100× shrink" \
         if slow != float("inf") else ""
