@@ -14,7 +14,7 @@ st.set_page_config(page_title="Descent Lab · Playground", page_icon="⛰️", l
 dataset = sidebar.dataset_picker()
 model = sidebar.model_controls(dataset)
 exp = sidebar.experiment_or_stop(dataset, model)
-run = sidebar.run_controls(exp, model)
+run = sidebar.run_controls(exp, model, dataset.key)
 w0, b0 = sidebar.start_in_model_space(exp, model, run)
 history = sidebar.descent(dataset.key, exp, model.predictors, model.target, model.standardize,
                           tuple(w0), b0, run.lr, run.epochs)

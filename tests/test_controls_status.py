@@ -56,8 +56,10 @@ THEORY = Theory(np.array([0.5, 10.0]), 0.2, 2 / 10.5, 20.0)
 
 
 def test_status_converged_descending_diverged():
-    kind, text = run_status(history([100, 10, 1.00001]), THEORY, optimum_loss=1.0)
+    kind, text = run_status(history([100, 10, 1.0009]), THEORY, optimum_loss=1.0)
     assert kind == "converged" and "Converged" in text
+    kind, _ = run_status(history([1e6, 1.0]), THEORY, optimum_loss=1e-20)  # 99.9999 % of the way,
+    assert kind == "descending"  # but the optimum fits perfectly: not converged
     kind, text = run_status(history([100, 50, 40]), THEORY, optimum_loss=1.0)
     assert kind == "descending"
     assert share_of_way(history([100, 50, 40]), 1.0) == pytest.approx(60 / 99)
