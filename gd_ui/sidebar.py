@@ -8,6 +8,7 @@ is a link, and persist across pages (``persist_state="session"``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import streamlit as st
@@ -56,12 +57,28 @@ def add_upload(dataset: Dataset, *, activate: bool = True) -> None:
         st.session_state["ds"] = st.session_state[ACTIVE] = dataset.key
 
 
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = (("app.py", "Playground", "🎛️"), ("pages/1_Data.py", "Your data", "📄"),
+         ("pages/2_Learning_Rate_Lab.py", "Learning-rate lab", "🧪"),
+         ("pages/3_Loss_Landscape.py", "Loss landscape", "🗺️"),
+         ("pages/4_Step_Through.py", "Step through the lesson", "👣"))
+
+
+def page_nav() -> None:
+    """The sidebar's page list, with readable names (the file names stay as the URLs)."""
+    for path, label, icon in PAGES:
+        if (ROOT / path).exists():
+            st.sidebar.page_link(path, label=label, icon=icon)
+    st.sidebar.divider()
+
+
 def dataset_picker() -> Dataset:
-    """The dataset selector (sidebar); returns the active dataset.
+    """The page list and the dataset selector (sidebar); returns the active dataset.
 
     The choice is also kept under its own session key: a page switch re-creates the widget, and
     the active dataset must survive that on every page.
     """
+    page_nav()
     choices = datasets()
     if st.session_state.get(ACTIVE) in choices:
         st.session_state["ds"] = st.session_state[ACTIVE]

@@ -43,7 +43,8 @@ report = result.report
 left, right = st.columns([1, 1])
 with left:
     st.subheader("What was detected")
-    st.dataframe(report_rows(report), width="stretch")
+    rows = report_rows(report)
+    st.dataframe(rows, width="stretch", height=36 * (len(rows) + 1) + 4)
     for note in report.notes:
         st.text("• " + note)
 with right:
