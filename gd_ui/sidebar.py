@@ -58,10 +58,11 @@ def add_upload(dataset: Dataset, *, activate: bool = True) -> None:
 
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = (("app.py", "Playground", "🎛️"), ("pages/1_Data.py", "Your data", "📄"),
-         ("pages/2_Learning_Rate_Lab.py", "Learning-rate lab", "🧪"),
-         ("pages/3_Loss_Landscape.py", "Loss landscape", "🗺️"),
-         ("pages/4_Step_Through.py", "Step through the lesson", "👣"))
+PAGES = (("app.py", "Playground", ":material/tune:"),
+         ("pages/1_Data.py", "Your data", ":material/upload_file:"),
+         ("pages/2_Learning_Rate_Lab.py", "Learning-rate lab", ":material/science:"),
+         ("pages/3_Loss_Landscape.py", "Loss landscape", ":material/terrain:"),
+         ("pages/4_Step_Through.py", "Step through the lesson", ":material/school:"))
 
 
 def page_nav() -> None:

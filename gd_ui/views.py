@@ -21,7 +21,7 @@ def descent_data(exp: Experiment, history: History, index: int, dataset: Dataset
         x2=float(np.mean(x ** 2)), optimum_weight=float(exp.optimum.weights[index]),
         optimum_loss=exp.optimum.train, x_title=f"today's {dataset.title_of(name)}",
         y_title=f"tomorrow's {dataset.title_of(p.target.removesuffix('_tomorrow'))}",
-        weight_name=f"w_{name}", multi=p.n_features > 1)
+        weight_name=f"w({name})", multi=p.n_features > 1)
 
 
 def numbers_table(exp: Experiment, history: History) -> pd.DataFrame:

@@ -62,7 +62,7 @@ def test_axis_titles_and_fixed_ranges(seattle):
     assert lay["xaxis"]["title"]["text"] == "today's tmax (°C)"
     assert lay["yaxis"]["title"]["text"] == "tomorrow's tmax (°C)"
     assert lay["yaxis2"]["title"]["text"] == "training MSE"
-    assert lay["xaxis3"]["title"]["text"] == "weight w_tmax"
+    assert lay["xaxis3"]["title"]["text"] == "weight w(tmax)"
     assert "half-MSE" in lay["yaxis3"]["title"]["text"]
     for axis in ("xaxis", "yaxis", "xaxis2", "yaxis2", "xaxis3", "yaxis3"):
         lo, hi = lay[axis]["range"]
