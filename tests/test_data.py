@@ -142,6 +142,16 @@ def test_make_problem_splits_in_time_order(n):
     assert problem.n_features == 1 and problem.predictors == ("tmax",)
 
 
+def test_an_unsorted_frame_is_split_in_time_order():
+    dates = days("2000-01-01", 40)
+    frame = frame_on(dates, tmax=np.random.default_rng(1).normal(size=40))
+    shuffled = frame.sample(frac=1.0, random_state=np.random.RandomState(2))
+    ordered, mixed = (make_problem(f, ["tmax"], "tmax_tomorrow") for f in (frame, shuffled))
+    for name in ("train", "valid", "test"):
+        np.testing.assert_array_equal(getattr(mixed, name).dates, getattr(ordered, name).dates)
+        np.testing.assert_array_equal(getattr(mixed, name).y, getattr(ordered, name).y)
+
+
 # --- missing values -------------------------------------------------------------------------------
 
 def test_fill_strategies():
