@@ -98,7 +98,10 @@ def make_problem(frame: pd.DataFrame, predictors, target: str, *, fill: str = "f
     for column in needed:
         if not pd.api.types.is_numeric_dtype(frame[column]):
             raise ValueError(f"column {column!r} is not numeric: fix or remove its non-numeric values")
-    data = fill_missing(frame.sort_index(), fill)
+    # Only the columns used ("drop" must not lose a day to a gap in a column the model ignores),
+    # plus the target's own column for the "tomorrow = today" baseline.
+    used = list(dict.fromkeys(needed + ([source] if source in frame.columns else [])))
+    data = fill_missing(frame.sort_index()[used], fill)
     if target not in data.columns:
         data = add_tomorrow(data, source)
     values = data[list(predictors) + [target]].to_numpy(dtype=float)

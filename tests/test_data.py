@@ -234,3 +234,11 @@ def test_predictors_must_be_given_once():
         make_problem(small_frame(), [], "tmax_tomorrow")
     with pytest.raises(ValueError, match="repeat"):
         make_problem(small_frame(), ["tmax", "tmax"], "tmax_tomorrow")
+
+
+def test_drop_strategy_ignores_gaps_in_unused_columns():
+    days = pd.date_range("2021-01-01", periods=30, name="date")
+    frame = pd.DataFrame({"tmax": np.arange(30.0) % 7 + 10, "tmin": np.arange(30.0) % 5,
+                          "wind": np.where(np.arange(30) % 3 == 0, np.nan, 1.0)}, index=days)
+    p = make_problem(frame, ["tmax"], "tmax_tomorrow", fill="drop")
+    assert len(p.train.y) + len(p.valid.y) + len(p.test.y) == 29  # every day but the last
