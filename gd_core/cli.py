@@ -1,4 +1,4 @@
-"""Command line: ``python -m gd_core fit FILE ...``.
+"""Command line: ``python -m gd_core fit FILE ...`` and ``python -m gd_core inspect FILE``.
 
 Every bad argument or file ends with one line ``error: ...`` on stderr and exit status 2.
 """
@@ -9,10 +9,10 @@ import argparse
 import json
 import math
 import sys
-from pathlib import Path
 
-from gd_core.data import FILL_STRATEGIES, make_problem, read_weather_csv
+from gd_core.data import FILL_STRATEGIES, make_problem
 from gd_core.experiment import INITS, Experiment
+from gd_core.importer import ImportResult, import_weather, inspect_dict
 
 MAX_EPOCHS = 10**9
 
@@ -72,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     fit = sub.add_parser("fit", help="train by full-batch gradient descent and report")
     fit.add_argument("file", help="a weather CSV")
+    fit.add_argument("--station", help="station id, when the file holds several")
     fit.add_argument("--predictors", type=_names, default=["tmax", "tmin", "rain"])
     fit.add_argument("--target", default="tmax_tomorrow",
                      help="a column, or <col>_tomorrow built from <col> by calendar day")
@@ -85,18 +86,21 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--fill", choices=FILL_STRATEGIES, default="ffill")
     fit.add_argument("--json", action="store_true", help="print one JSON object")
     fit.set_defaults(handler=cmd_fit)
+    inspect = sub.add_parser("inspect", help="show what the importer detects in a weather file")
+    inspect.add_argument("file", help="a weather CSV (NOAA, GHCN, Meteostat, Open-Meteo, DWD, ...)")
+    inspect.add_argument("--station", help="station id, when the file holds several")
+    inspect.add_argument("--json", action="store_true", help="print one JSON object")
+    inspect.set_defaults(handler=cmd_inspect)
     return parser
 
 
-def load_frame(path: str):
-    """Read a weather file for the CLI."""
-    if not Path(path).is_file():
-        raise ValueError(f"file not found: {path} (check the path)")
-    return read_weather_csv(path)
+def load_frame(path: str, station: str | None = None):
+    """Read a weather file for the CLI, in any format the importer knows."""
+    return import_weather(path, station=station).frame
 
 
 def fit_report(args) -> dict:
-    frame = load_frame(args.file)
+    frame = load_frame(args.file, args.station)
     problem = make_problem(frame, args.predictors, args.target, fill=args.fill)
     exp = Experiment.build(problem, standardize=args.standardize)
     if args.w0 is not None and len(args.w0) not in (1, problem.n_features):
@@ -161,6 +165,32 @@ def _summary(args, r: dict) -> str:
 def cmd_fit(args) -> str:
     report = _json_safe(fit_report(args))
     return json.dumps(report) if args.json else _summary(args, report)
+
+
+def _inspect_summary(result: ImportResult) -> str:
+    r = result.report
+    sep = {"\t": "tab"}.get(r.separator, repr(r.separator))
+    found = [role for role in ("tmax", "tmin", "rain") if r.columns[role] is not None]
+    units = [f"temperature °{r.units['temperature']}" if r.units["temperature"] else "",
+             f"rain {r.units['rain']}" if r.units["rain"] else ""]
+    lines = [
+        f"format    {r.format} ({r.encoding}, separator {sep}, decimal {r.decimal!r}, "
+        f"{r.preamble_lines} line(s) before the header)",
+        f"dates     {r.start} .. {r.end}, {r.rows:,} rows (column {r.date_column!r}, {r.date_format})",
+        "columns   " + ", ".join(f"{role} <- {r.columns[role]!r}" for role in found),
+        "units     " + (", ".join(u for u in units if u) or "none"),
+        "missing   " + ", ".join(f"{role} {r.missing[role]:,}" for role in found),
+    ]
+    if r.stations:
+        lines.insert(2, f"station   {r.station} (of {len(r.stations)}: {', '.join(r.stations[:10])}"
+                        f"{', ...' if len(r.stations) > 10 else ''})")
+    lines += [f"note      {note}" for note in r.notes]
+    return "\n".join(lines)
+
+
+def cmd_inspect(args) -> str:
+    result = import_weather(args.file, station=args.station)
+    return json.dumps(inspect_dict(result)) if args.json else _inspect_summary(result)
 
 
 def main(argv=None) -> int:

@@ -193,7 +193,7 @@ def _import(data: bytes, name: str, station: str | None, ov: dict, max_rows: int
 
     frame, stations, chosen = _pick_station(frame, plan, station, notes)
     dates, date_format = _dates(frame, plan, ov.get("date_format"), notes)
-    values, units = _values(frame, plan, fmt, ov, notes)
+    values, units = _values(frame, plan, fmt, ov, notes, dates)
     for out_name, index in extras.items():
         values[out_name] = _mask_sentinels(to_numbers(frame[index], plan.decimal)[0])
 
@@ -464,8 +464,12 @@ def _mask_sentinels(values: np.ndarray) -> np.ndarray:
     return values
 
 
-def _values(frame: pd.DataFrame, plan: _Plan, fmt: str, ov: dict, notes: list[str]):
-    """Numbers per role (+ shifted targets), with flags, sentinels, trace and units applied."""
+def _values(frame: pd.DataFrame, plan: _Plan, fmt: str, ov: dict, notes: list[str], dates: pd.Series):
+    """Numbers per role (+ shifted targets), with flags, sentinels, trace and units applied.
+
+    A cell that is neither a number nor a known code (empty, NaN, M, ---, -9999, T, <31) is an error
+    naming the cell: guessing what "warm" or "#VALUE!" meant would lose data silently.
+    """
     values: dict[str, np.ndarray] = {}
     trace = None
     for role, index in plan.roles.items():
@@ -482,7 +486,7 @@ def _values(frame: pd.DataFrame, plan: _Plan, fmt: str, ov: dict, notes: list[st
         if role == "rain":
             trace = traced | (flag_trace & ~(column > 0))
         elif traced.any():
-            info["unreadable"] = info.get("unreadable", 0) + int(traced.sum())
+            info = {"unreadable": int(traced.sum()), "first": int(np.argmax(traced)), "example": "T"}
         dropped = failed & ~np.isnan(column)
         if dropped.any():
             notes.append(f"dropped {_count(dropped.sum(), source + ' value')} that failed NOAA quality "
@@ -492,8 +496,12 @@ def _values(frame: pd.DataFrame, plan: _Plan, fmt: str, ov: dict, notes: list[st
         if info.get("bounded"):
             notes.append(f"{_count(info['bounded'], source + ' value')} like '<31' read as the bound")
         if info.get("unreadable"):
-            notes.append(f"{_count(info['unreadable'], source + ' value')} not a number "
-                         f"(e.g. {info['example']!r}): read as gaps")
+            day = dates.iloc[info["first"]]
+            where = f" on {day:%Y-%m-%d}" if pd.notna(day) else f" in data row {info['first'] + 1}"
+            raise WeatherFileError(
+                f"column {source!r} has {_count(info['unreadable'], 'value')} that cannot be read as a "
+                f"number (first: {info['example']!r}{where}): correct or empty those cells (empty, NaN, "
+                "M, -9999 and, for rain, T are understood)")
         values[role] = column
     for out_name, index in plan.tomorrow.items():
         values[out_name] = _mask_sentinels(to_numbers(frame[index], plan.decimal)[0])

@@ -72,7 +72,8 @@ def check_not_binary(data: bytes, name: str) -> None:
     """Reject empty files, images, archives and other binary data with a message saying what it is."""
     if not data.strip():
         what = "empty (0 bytes)" if not data else "blank (only whitespace)"
-        raise WeatherFileError(f"{name!r} is {what}: choose a CSV file that contains weather data")
+        raise WeatherFileError(f"{name!r} is {what}, with no columns and no rows: choose a CSV file that "
+                               "contains weather data")
     for prefix, what, todo in _MAGIC:
         if data.startswith(prefix):
             raise WeatherFileError(f"{name!r} is {what}, not a CSV text file: {todo}")

@@ -139,8 +139,9 @@ def to_numbers(column: pd.Series, decimal: str) -> tuple[np.ndarray, np.ndarray,
     values = pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype="float64", na_value=np.nan, copy=True)
     values[trace] = np.nan
     bad = present & ~trace & np.isnan(values)
-    info = {"bounded": int(bounded.sum()), "unreadable": int(bad.sum()),
-            "example": str(text[bad].iloc[0]) if bad.any() else ""}
+    first = int(np.argmax(bad))
+    info = {"bounded": int(bounded.sum()), "unreadable": int(bad.sum()), "first": first,
+            "example": str(text.iloc[first]) if bad.any() else ""}
     return values, trace, info
 
 

@@ -323,6 +323,7 @@ BAD_INPUTS = {
     "hourly": (b"time,temperature_2m (\xc2\xb0C),precipitation (mm)\n2023-01-01T00:00,1.0,0\n"
                b"2023-01-01T01:00,1.2,0\n2023-01-01T02:00,1.1,0\n", "hourly"),
     "no_header": (b"2020-01-01,10,5\n2020-01-02,11,6\n", "no header"),
+    "not_a_number": (b"date,tmax,tmin\n2020-01-01,5,1\n2020-01-02,warm,2\n2020-01-03,7,3\n", "'warm'"),
     "all_missing": (b"date,tmax,tmin\n2020-01-01,,M\n2020-01-02,-9999,\n", "no numbers"),
     "not_a_table": (b"just some words\nand more words\n", "no table"),
 }

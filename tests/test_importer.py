@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -351,6 +352,14 @@ def test_bounded_values_and_missing_codes():
     assert "'<31'" in _notes(result)
 
 
+def test_an_unreadable_value_names_its_column_value_and_date():
+    text = b"date,tmax,rain\n2020-01-01,5,0\n2020-01-02,6,#VALUE!\n2020-01-03,7,0\n"
+    with pytest.raises(WeatherFileError, match=r"column 'rain' has 1 value .*'#VALUE!' on 2020-01-02"):
+        import_weather(text)
+    with pytest.raises(WeatherFileError, match="'T'"):  # trace is for rain, not temperature
+        import_weather(b"date,tmax\n2020-01-01,5\n2020-01-02,T\n")
+
+
 def test_a_few_unreadable_dates_are_dropped_and_noted():
     rows = "".join(f"2020-01-{d:02d},{d}\n" for d in range(1, 21))
     result = import_weather(f"date,tmax\n{rows}Data provided by someone,\n".encode())
@@ -401,3 +410,62 @@ def test_csv_safe_escapes_formulas_not_numbers():
     assert frame["name"].iloc[0] == "=HYPERLINK(\"x\")"  # the input is untouched
     assert "'=x" in csv_safe(pd.DataFrame({"=x": [1]})).columns
     assert csv_safe(pd.DataFrame({"v": [1]}, index=["-a"])).index[0] == "'-a"
+
+
+# --- CLI: python -m gd_core inspect FILE [--station ID] [--json] ------------------------------------
+
+
+def _cli(capsys, *args):
+    from gd_core.cli import main
+
+    status = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_cli_inspect_json_is_exactly_the_issues_object(tmp_path, capsys):
+    status, out, err = _cli(capsys, "inspect", fx.noaa_cdo(tmp_path), "--json")
+    assert status == 0 and err == ""
+    assert json.loads(out) == {
+        "rows": 5, "start": "2020-07-01", "end": "2020-07-06",
+        "columns": {"date": "DATE", "tmax": "TMAX", "tmin": "TMIN", "rain": "PRCP"},
+        "units": {"temperature": "F", "rain": "in"},
+        "stations": ["USC00042319", "USW00023230"], "station": "USW00023230",
+        "missing": {"tmax": 1, "tmin": 1, "rain": 1},
+    }
+    assert list(json.loads(out)) == ["rows", "start", "end", "columns", "units", "stations", "station",
+                                     "missing"]
+
+
+def test_cli_inspect_station_and_nulls(tmp_path, capsys):
+    status, out, _ = _cli(capsys, "inspect", fx.noaa_cdo(tmp_path), "--station", "USC00042319", "--json")
+    assert status == 0 and json.loads(out)["station"] == "USC00042319" and json.loads(out)["rows"] == 3
+    status, out, _ = _cli(capsys, "inspect", REPO / "data" / "clemson-temps.csv", "--json")
+    got = json.loads(out)
+    assert got["columns"]["rain"] is None and got["units"]["rain"] is None and got["missing"]["rain"] is None
+    assert got["stations"] == [] and got["station"] is None
+
+
+def test_cli_inspect_readable_summary(tmp_path, capsys):
+    status, out, _ = _cli(capsys, "inspect", fx.european(tmp_path))
+    assert status == 0
+    assert "European spreadsheet" in out and "2020-01-11 .. 2020-01-14, 4 rows" in out
+    assert "tmax <- 'Tmax (°C)'" in out and "temperature °C, rain mm" in out
+
+
+@pytest.mark.parametrize("case", ["png_renamed", "duplicate_dates", "dly"])
+def test_cli_inspect_bad_file_is_one_error_line(tmp_path, capsys, case):
+    path, word = fx.bad_inputs(tmp_path)[case]
+    status, out, err = _cli(capsys, "inspect", path)
+    assert status == 2 and out == ""
+    assert len(err.splitlines()) == 1 and err.startswith("error: ") and word.lower() in err.lower()
+
+
+def test_cli_fit_reads_any_supported_format(tmp_path, capsys):
+    rows = "".join(f"{d:%d.%m.%Y};{10 + d.day % 7},{d.day % 10};{d.day % 5},5;{d.day % 3},{d.day % 4}\n"
+                   for d in pd.date_range("2020-01-01", periods=40))
+    path = tmp_path / "wetter.csv"
+    path.write_text("Datum;Tmax (°C);Tmin (°C);Niederschlag (mm)\n" + rows, encoding="cp1252")
+    status, out, err = _cli(capsys, "fit", path, "--epochs", "5", "--json")
+    assert status == 0, err
+    assert len(json.loads(out)["weights"]) == 3
