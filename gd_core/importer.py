@@ -44,6 +44,7 @@ from gd_core.importer_text import (
     find_tables,
     read_source,
     reject_unsupported_layouts,
+    unify_line_ends,
 )
 from gd_core.importer_values import (
     SENTINELS,
@@ -170,6 +171,7 @@ def import_weather(source, *, filename: str | None = None, station: str | None =
 def _import(data: bytes, name: str, station: str | None, ov: dict, max_rows: int) -> ImportResult:
     check_not_binary(data, name)
     body, codec, encoding = decode(data, name, ov.get("encoding"))
+    body = unify_line_ends(body)
     reject_unsupported_layouts(body, name)
     tables = find_tables(body, codec, ov.get("separator"))
     plan = _plan(tables, name, ov)
@@ -259,6 +261,9 @@ def _column_values(sample, index: int) -> list[str]:
 def _find_date(names, sample, ov, name: str) -> tuple[int | tuple[int, int, int] | None, str]:
     """The date column (or year/month/day columns) and its layout, from names and sampled values."""
     fmt = ov.get("date_format")
+    if ov.get("date_column") and fmt == YMD:
+        raise WeatherFileError(f"date_format={YMD!r} reads separate year, month and day columns: "
+                               "leave date_column out, or give that column's own date format")
     if ov.get("date_column"):
         index = _column_index(names, ov["date_column"], "date_column")
         kind = date_kind(_column_values(sample, index))

@@ -130,6 +130,12 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> tuple[bytes, 
     raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
 
 
+def unify_line_ends(body: bytes) -> bytes:
+    """Old Mac files end lines with a bare CR: make them LF so lines can be found."""
+    head = body[:HEAD_BYTES]
+    return body.replace(b"\r", b"\n") if b"\r" in head and b"\n" not in head else body
+
+
 def _check_control_chars(text: str, name: str) -> None:
     """Text full of control characters is binary data or a wrong encoding, not a CSV."""
     bad = len(_CONTROL.findall(text))

@@ -88,8 +88,9 @@ def parse_dates(raw: pd.Series, kind: str, override: str | None) -> tuple[pd.Ser
         return pd.to_datetime(text, format=fmt, errors="coerce"), override, notes
     if kind == "iso":
         return pd.to_datetime(text, format="%Y-%m-%d", errors="coerce"), "ISO", notes
-    if kind == "iso_time":
-        return pd.to_datetime(text, format="ISO8601", errors="coerce"), "ISO", notes
+    if kind == "iso_time":  # local wall-clock time: a UTC offset would move dates across midnight
+        local = text.str.replace(r"(Z|[+-]\d{2}:?\d{2})$", "", regex=True)
+        return pd.to_datetime(local, format="ISO8601", errors="coerce"), "ISO", notes
     if kind == "ymd_slash":
         return pd.to_datetime(text, format="%Y/%m/%d", errors="coerce"), "YYYY/MM/DD", notes
     if kind == "yyyymmdd":

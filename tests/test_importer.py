@@ -297,6 +297,20 @@ def test_date_format_override():
     assert result.report.start == "2020-02-01" and result.report.date_format == "%Y.%m.%d"
 
 
+def test_times_of_day_and_utc_offsets_keep_the_local_date():
+    text = b"time,tmax\n2020-01-01T00:00+02:00,5\n2020-01-02T00:00+02:00,6\n2020-01-03T00:00Z,7\n"
+    result = import_weather(text)
+    assert list(result.frame.index.strftime("%Y-%m-%d")) == ["2020-01-01", "2020-01-02", "2020-01-03"]
+    assert result.frame.index.tz is None
+    daily_at_seven = b"time,tmax\n2020-01-01 07:00,5\n2020-01-02 07:00,6\n"
+    assert "times of day dropped" in _notes(import_weather(daily_at_seven))
+
+
+def test_old_mac_line_ends():
+    result = import_weather(b"date,tmax\r2020-01-01,5\r2020-01-02,6\r")
+    assert result.frame["tmax"].tolist() == [5, 6]
+
+
 def test_year_month_day_columns():
     text = b"Year,Month,Day,TMAX\n2020,1,30,5\n2020,1,31,6\n2020,2,1,7\n"
     result = import_weather(text)
@@ -324,6 +338,7 @@ def test_column_and_unit_overrides(tmp_path):
     ({"tmax": "nope"}, "not a column"),
     ({"date_column": "tmax"}, "does not hold dates"),
     ({"date_format": "whenever"}, "unknown date_format"),
+    ({"date_format": "year/month/day columns", "date_column": "date"}, "leave date_column out"),
 ])
 def test_bad_overrides_are_named(tmp_path, overrides, word):
     with pytest.raises(WeatherFileError, match=word):
