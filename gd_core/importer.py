@@ -197,7 +197,7 @@ def _import(data: bytes, name: str, station: str | None, ov: dict, max_rows: int
     dates, date_format = _dates(frame, plan, ov.get("date_format"), notes)
     values, units = _values(frame, plan, fmt, ov, notes, dates)
     for out_name, index in extras.items():
-        values[out_name] = _mask_sentinels(to_numbers(frame[index], plan.decimal)[0])
+        values[out_name] = _mask_sentinels(to_numbers(frame[index], plan.decimal)[0])[0]
 
     return _assemble(dates, values, units, notes, name=name, fmt=fmt, encoding=encoding, plan=plan,
                      preamble_lines=preamble_lines, date_format=date_format, stations=stations,
@@ -383,13 +383,12 @@ def _read(body: bytes, codec: str, plan: _Plan, extras: dict, name: str, max_row
     wanted = sorted(i for i in wanted | text_cols if i is not None)
     decimal = "." if plan.decimal == "," and table.separator == "," else plan.decimal
     try:
-        frame = pd.read_csv(
-            io.BytesIO(body[table.start:table.end]), sep=table.separator, header=None,
+        frame = pd.read_csv(  # string names: integer keys in dtype= would be taken as positions
+            io.BytesIO(body[table.start:table.end]), sep=table.separator, header=None, index_col=False,
             skiprows=0 if table.headerless else 1, names=[f"c{i}" for i in range(len(plan.names))],
-            index_col=False, usecols=[f"c{i}" for i in wanted], dtype={f"c{i}": "str" for i in text_cols},
-            na_values=NA_STRINGS,
-            keep_default_na=True, skipinitialspace=True, decimal=decimal, encoding=codec,
-            encoding_errors="replace", nrows=max_rows + 1, low_memory=False, engine="c")
+            usecols=[f"c{i}" for i in wanted], dtype={f"c{i}": "str" for i in text_cols},
+            na_values=NA_STRINGS, keep_default_na=True, skipinitialspace=True, decimal=decimal,
+            encoding=codec, encoding_errors="replace", nrows=max_rows + 1, low_memory=False, engine="c")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, OverflowError) as exc:
         raise WeatherFileError(
             f"{name!r} could not be read as CSV: {str(exc).splitlines()[-1]} (line numbers count from the "
@@ -428,6 +427,8 @@ def _pick_station(frame: pd.DataFrame, plan: _Plan, wanted: str | None, notes: l
         how = "as asked" if wanted is not None else f"the one with most rows, {counts[chosen]:,}"
         notes.append(f"{len(stations)} stations in the file ({column!r}); using {chosen} ({how}); "
                      "choose another with station=...")
+        if "" in counts.index:
+            notes.append(f"left out {_count(counts[''], 'row')} with no station id")
         frame = frame[(ids == chosen).to_numpy()]
     return frame, stations, chosen
 
@@ -439,8 +440,8 @@ def _dates(frame: pd.DataFrame, plan: _Plan, override: str | None, notes: list[s
                  for k, i in zip(("year", "month", "day"), plan.date)}
         dates = pd.to_datetime(pd.DataFrame(parts), errors="coerce")
         present = pd.DataFrame(parts).notna().all(axis=1).to_numpy()
-        date_format, raw = YMD, None
-        source = ", ".join(plan.names[i] for i in plan.date)
+        raw = None
+        date_format, source = YMD, ", ".join(plan.names[i] for i in plan.date)
     else:
         raw = frame[plan.date]
         dates, date_format, date_notes = parse_dates(raw, plan.kind, override)
@@ -450,23 +451,24 @@ def _dates(frame: pd.DataFrame, plan: _Plan, override: str | None, notes: list[s
     dates = pd.Series(pd.DatetimeIndex(dates), index=frame.index)
     unread = present & dates.isna().to_numpy()
     n_bad, n_present = int(unread.sum()), int(present.sum())
+    first = int(np.argmax(unread))
+    example = "" if not n_bad else str(raw.iloc[first]) if raw is not None else \
+        "/".join(f"{frame[i].iloc[first]:g}" for i in plan.date)
     if n_bad > max(5, n_present // 100):
-        example = str(raw[unread].iloc[0]) if raw is not None else "?"
         raise WeatherFileError(
             f"{n_bad:,} of {n_present:,} values in the date column {source!r} are not {date_format} dates "
             f"(first: {example!r}): correct those cells, or set date_format / date_column")
     if n_bad:
-        example = str(raw[unread].iloc[0]) if raw is not None else "?"
         notes.append(f"dropped {_count(n_bad, 'row')} whose date could not be read (e.g. {example!r})")
     if n_present < len(frame):
         notes.append(f"dropped {_count(len(frame) - n_present, 'row')} without a date")
     return dates, date_format
 
 
-def _mask_sentinels(values: np.ndarray) -> np.ndarray:
-    values = values.copy()
-    values[np.isin(values, SENTINELS)] = np.nan
-    return values
+def _mask_sentinels(values: np.ndarray) -> tuple[np.ndarray, int]:
+    """Missing-value codes (-9999, -999) as NaN, and how many there were."""
+    sentinel = np.isin(values, SENTINELS)
+    return np.where(sentinel, np.nan, values), int(sentinel.sum())
 
 
 def _values(frame: pd.DataFrame, plan: _Plan, fmt: str, ov: dict, notes: list[str], dates: pd.Series):
@@ -482,11 +484,10 @@ def _values(frame: pd.DataFrame, plan: _Plan, fmt: str, ov: dict, notes: list[st
             continue
         column, traced, info = to_numbers(frame[index], plan.decimal)
         source = plan.names[index]
-        sentinel = np.isin(column, SENTINELS)
-        if sentinel.any():
-            notes.append(f"{_count(sentinel.sum(), source + ' value')} held a missing-value code "
-                         "(-9999/-999): read as gaps")
-            column[sentinel] = np.nan
+        column, codes = _mask_sentinels(column)
+        if codes:
+            notes.append(f"{_count(codes, source + ' value')} held a missing-value code (-9999/-999): "
+                         "read as gaps")
         failed, flag_trace, flag_missing = _flags(frame, plan.names, index, role)
         if role == "rain":
             trace = traced | (flag_trace & ~(column > 0))
@@ -509,7 +510,7 @@ def _values(frame: pd.DataFrame, plan: _Plan, fmt: str, ov: dict, notes: list[st
                 "M, -9999 and, for rain, T are understood)")
         values[role] = column
     for out_name, index in plan.tomorrow.items():
-        values[out_name] = _mask_sentinels(to_numbers(frame[index], plan.decimal)[0])
+        values[out_name] = _mask_sentinels(to_numbers(frame[index], plan.decimal)[0])[0]
     units = _units(values, plan, fmt, ov, notes)
     if trace is not None and trace.any():
         amount = TRACE[units["rain"]]

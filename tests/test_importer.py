@@ -318,6 +318,21 @@ def test_year_month_day_columns():
     assert list(result.frame.index.strftime("%Y-%m-%d")) == ["2020-01-30", "2020-01-31", "2020-02-01"]
 
 
+def test_year_month_day_columns_with_a_bad_and_an_empty_date():
+    text = b"Year,Month,Day,TMAX\n2020,1,30,5\n2020,13,31,6\n,2,1,7\n2020,2,2,-9999\n2020,2,3,8\n"
+    result = import_weather(text)
+    assert list(result.frame.index.strftime("%Y-%m-%d")) == ["2020-01-30", "2020-02-02", "2020-02-03"]
+    notes = _notes(result)
+    assert "'2020/13/31'" in notes and "1 row without a date" in notes and "-9999" in notes
+
+
+def test_rows_without_a_station_id_are_left_out_and_said():
+    text = b"STATION,DATE,TMAX\nA,2020-01-01,5\n,2020-01-02,6\nB,2020-01-01,7\nB,2020-01-02,8\nB,2020-01-03,8\n"
+    result = import_weather(text)
+    assert result.report.station == "B" and result.report.stations == ("A", "B")
+    assert "left out 1 row with no station id" in _notes(result)
+
+
 def test_column_and_unit_overrides(tmp_path):
     path = fx.env_canada(tmp_path)
     result = import_weather(path, overrides={"rain": "Total Rain (mm)", "tmin": None,
