@@ -327,7 +327,8 @@ def test_year_month_day_columns_with_a_bad_and_an_empty_date():
 
 
 def test_rows_without_a_station_id_are_left_out_and_said():
-    text = b"STATION,DATE,TMAX\nA,2020-01-01,5\n,2020-01-02,6\nB,2020-01-01,7\nB,2020-01-02,8\nB,2020-01-03,8\n"
+    text = b"STATION,DATE,TMAX\nA,2020-01-01,5\n,2020-01-02,6\n" \
+        b"B,2020-01-01,7\nB,2020-01-02,8\nB,2020-01-03,8\n"
     result = import_weather(text)
     assert result.report.station == "B" and result.report.stations == ("A", "B")
     assert "left out 1 row with no station id" in _notes(result)
