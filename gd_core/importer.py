@@ -77,7 +77,8 @@ class ImportReport:
 
     ``columns`` and ``units`` have one entry per role (None when absent); ``missing`` counts NaN per
     role after import (gaps in the table, not absent calendar days); ``notes`` are sentences saying
-    what was converted, dropped, sorted or guessed.
+    what was converted, dropped, sorted or guessed; ``source_columns`` lists the table's columns
+    (the choices for the ``date_column``/``tmax``/``tmin``/``rain`` overrides).
     """
 
     format: str
@@ -96,6 +97,7 @@ class ImportReport:
     end: str
     missing: dict
     notes: tuple = field(default=())
+    source_columns: tuple = field(default=())  # every column of the table read, for correcting the mapping
 
 
 @dataclass(frozen=True)
@@ -646,7 +648,7 @@ def _assemble(dates: pd.Series, values: dict, units: dict, notes: list[str], *, 
         units=units, stations=stations, station=station, rows=len(frame),
         start=f"{index[0]:%Y-%m-%d}", end=f"{index[-1]:%Y-%m-%d}",
         missing={r: int(np.isnan(columns[r]).sum()) if r in columns else None for r in ROLES},
-        notes=tuple(notes))
+        notes=tuple(notes), source_columns=tuple(plan.names))
     return ImportResult(frame, report)
 
 

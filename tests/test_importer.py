@@ -47,6 +47,7 @@ def test_noaa_cdo_picks_the_station_with_most_rows_and_applies_flags(tmp_path):
     assert r.stations == ("USC00042319", "USW00023230") and r.station == "USW00023230"
     assert r.columns == {"date": "DATE", "tmax": "TMAX", "tmin": "TMIN", "rain": "PRCP"}
     assert r.units == {"temperature": "F", "rain": "in"}
+    assert r.source_columns[:6] == ("STATION", "NAME", "LATITUDE", "LONGITUDE", "ELEVATION", "DATE")
     _check_frame(result, {"tmax": [60, 58, 61, None, 59], "tmin": [45, 47, 46, 44, None],
                           "rain": [0, 0.12, 0.001, None, 0.40]},
                  ["2020-07-01", "2020-07-02", "2020-07-03", "2020-07-05", "2020-07-06"])
