@@ -70,7 +70,7 @@ def read_source(source, filename: str | None) -> tuple[bytes, str]:
 
 def check_not_binary(data: bytes, name: str) -> None:
     """Reject empty files, images, archives and other binary data with a message saying what it is."""
-    if not data.strip():
+    if not data or data.isspace():
         what = "empty (0 bytes)" if not data else "blank (only whitespace)"
         raise WeatherFileError(f"{name!r} is {what}, with no columns and no rows: choose a CSV file that "
                                "contains weather data")
