@@ -80,7 +80,8 @@ def _check(outcome) -> None:
     assert outcome.report.rows == len(frame)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=200, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=st.sampled_from(NAMES), steps=st.lists(mutations, min_size=1, max_size=4))
 def test_mutated_exports_import_or_fail_cleanly(originals, name, steps):
     filename, data = originals[name]
@@ -93,7 +94,7 @@ def test_mutated_exports_import_or_fail_cleanly(originals, name, steps):
     _check(outcome)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, database=None)
 @given(data=st.binary(max_size=400))
 def test_random_bytes_import_or_fail_cleanly(data):
     try:
