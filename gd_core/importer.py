@@ -7,6 +7,21 @@ spreadsheets (``;`` and decimal comma) and the tutorial's own layout. It returns
 override each decision. Every failure is a ``WeatherFileError`` whose message names the problem and
 what to do about it.
 
+Decisions, each reported in ``ImportReport.notes`` when it applies:
+
+- several stations: one at a time; by default the one with most rows (the first on a tie);
+- ``T`` (trace, also NOAA's MFLAG ``T`` and Environment Canada's ``T`` flag) = 0.001 in or 0.025 mm;
+  ``<31`` = its bound 31; empty, ``NaN``, ``M``, ``---``, ``-9999``, ``-999`` = gaps; a NOAA QFLAG
+  letter = the value failed quality control, so a gap;
+- any other non-number (``warm``, ``#VALUE!``) and ``inf``/``1e309`` are errors naming the cell:
+  silently dropping them would hide a broken file;
+- units: from the column name, else the provider's fixed units, else from the values: °F when the
+  99th percentile of tmax is above 50 (no climate's 1-in-100 day reaches 50 °C), rain follows the
+  temperature's unit system (one export setting chooses both), else mm when wet days' 99th
+  percentile is above 6; GHCN tenths when temperatures are too large to be °C/°F;
+- unsorted dates are sorted; duplicate dates (within a station) are an error; up to
+  max(5, 1 %) unreadable dates (footers) are dropped, more are an error.
+
 The work is split by concern: ``importer_text`` finds the table in the bytes, ``importer_columns``
 maps names to roles and units, ``importer_values`` reads dates and numbers. This module runs them in
 order and assembles the result.
