@@ -233,5 +233,5 @@ def identify_format(names: tuple[str, ...], roles: dict[str, int | None], *, dat
 # Units fixed by the provider whatever the column names say.
 FORMAT_UNITS = {"DWD klima_tag": ("C", "mm"), "Meteostat": ("C", "mm"),
                 "GHCN-Daily by-station CSV": ("C", "mm")}
-# Formats whose meteorological columns are the documented 11-column Meteostat bulk layout.
+# Column names of old headerless Meteostat bulk files (daily, 11 columns).
 METEOSTAT_BULK = ("date", "tavg", "tmin", "tmax", "prcp", "snow", "wdir", "wspd", "wpgt", "pres", "tsun")
