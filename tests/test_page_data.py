@@ -107,3 +107,13 @@ def test_constant_predictor_is_left_out_of_the_model():
     assert not at.exception
     assert "rain" not in at.multiselect(key="pred").options
     assert "constant" in " ".join(c.value for c in at.sidebar.caption)
+
+
+def test_row_cap_has_its_own_message(monkeypatch):
+    import gd_ui.importing
+
+    monkeypatch.setattr(gd_ui.importing, "MAX_ROWS", 50)
+    at = upload(data_page(), "long.csv", noaa_days(120))
+    assert at.error
+    assert "row" in at.error[0].value.replace("\\", "").lower()
+    assert "Nothing changed" in " ".join(c.value for c in at.caption)
