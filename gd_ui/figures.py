@@ -83,8 +83,9 @@ def _subsample(n: int, limit: int) -> np.ndarray:
     return np.arange(n) if n <= limit else np.unique(np.linspace(0, n - 1, limit).astype(int))
 
 
-def descent_figure(d: DescentData, *, height: int = 620) -> go.Figure:
-    """The three-panel animated figure; the initial state shown is the run's last recorded epoch."""
+def descent_figure(d: DescentData, *, height: int = 620, at_frame: int | None = None) -> go.Figure:
+    """The three-panel animated figure; the initial state shown is the run's last recorded epoch, or
+    frame ``at_frame`` (a keyboard-driven scrubber outside the chart picks it)."""
     h = d.history
     frames = frame_positions(len(h.epochs))
     i = d.index
@@ -151,8 +152,8 @@ def descent_figure(d: DescentData, *, height: int = 620) -> go.Figure:
              xaxis="x3", yaxis="y3"),
         dict(name="gradient now", mode="markers", showlegend=False, marker=dot, xaxis="x3", yaxis="y3"),
     ]
-    last = len(frames) - 1
-    data = static + [{**trace, **style} for trace, style in zip(moving(last), styles)]
+    start = len(frames) - 1 if at_frame is None else min(max(int(at_frame), 0), len(frames) - 1)
+    data = static + [{**trace, **style} for trace, style in zip(moving(start), styles)]
     labels = [f"{int(h.epochs[f]):,}" for f in frames]
     frame_dicts = [dict(name=labels[k], data=moving(k), traces=MOVING_IDX) for k in range(len(frames))]
 
@@ -197,7 +198,7 @@ def descent_figure(d: DescentData, *, height: int = 620) -> go.Figure:
         updatemenus=[dict(type="buttons", direction="left", buttons=buttons, x=0, y=-0.2,
                           xanchor="left", yanchor="top", pad=dict(t=0, r=10), showactive=False)],
     )
-    sliders = [dict(active=last, x=0.37, y=-0.13, len=0.63, xanchor="left", yanchor="top",
+    sliders = [dict(active=start, x=0.37, y=-0.13, len=0.63, xanchor="left", yanchor="top",
                     currentvalue=dict(prefix="epoch ", font=dict(size=16, color="#222"), xanchor="left"),
                     pad=dict(t=0), ticklen=0, minorticklen=0, font=dict(color="rgba(0,0,0,0)"),
                     steps=[dict(label=lab, method="animate",
