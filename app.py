@@ -66,12 +66,14 @@ if asking:
     guess = st.radio("Your prediction", presets.GUESSES, index=None, horizontal=True, key="play_guess")
     st.button("Reveal", type="primary", disabled=guess is None, on_click=reveal_answer, key="play_reveal")
     st.stop()
+messages = []
 if predict:
-    right, sentence = presets.reveal(st.session_state["play_revealed"][1], exp.theory, run.lr)
-    (st.success if right else st.warning)(sentence)
-
+    right, verdict = presets.reveal(st.session_state["play_revealed"][1], exp.theory, run.lr)
+    (st.success if right else st.warning)(verdict)
+    messages.append(verdict)
 kind, sentence = run_status(history, exp.theory, exp.optimum.train)
 {"converged": st.success, "descending": st.info, "diverged": st.error}[kind](sentence)
+messages.append(sentence)
 active = [p for p in choices if math.isclose(p.lr, run.lr, rel_tol=1e-9)]
 if active and not on_stage:
     st.caption(f"Preset “{active[0].label}”: {active[0].claim}")
@@ -85,9 +87,9 @@ if st.session_state.get("play_frame_run") != question or st.session_state.get("p
 st.session_state["play_frame_run"] = question
 at = labels.index(st.select_slider("Epoch shown in the chart (keyboard: Tab here, then ← →)", labels,
                                    value=labels[-1], key="play_frame")) if not on_stage else None
-figure = descent_figure(data, height=565 if on_stage else 620, at_frame=at)
+figure = descent_figure(data, height=presenter.chart_height(*messages) if on_stage else 620, at_frame=at)
 chart.plotly_chart(presenter.restyle(figure) if on_stage else figure, width="stretch", key="descent",
-                   config={"displaylogo": False})
+                   config={"displaylogo": False, "displayModeBar": not on_stage})
 st.caption(exports.descent_summary(data))
 if not on_stage:
     note = ("The line in (a) is the model's prediction as this predictor varies with the others held "

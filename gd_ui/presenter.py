@@ -10,6 +10,8 @@ so the view stays a link. The CSS is a constant of ours: no user text ever reach
 
 from __future__ import annotations
 
+import math
+
 import streamlit as st
 
 PARAM = "present"
@@ -23,6 +25,9 @@ INK = "#1a1a1a"  # chart text: the Streamlit theme's grey fades on a projector
 # Below the descent figure's plot area, in pixels: axis ticks and title, the slider's read-out and
 # the Play buttons, then the legend.
 SLIDER_PX, BUTTONS_PX, LEGEND_PX, BOTTOM_PX = 72, 84, 130, 206
+CHART_PX = 565  # the descent figure under the top row and a one-line status, on a 720-px-high screen
+STATUS_CHARS_PER_LINE, STATUS_LINE_PX = 112, 28  # the status sentence at the root size on 1280 px
+ALERT_PX = 58  # one more one-line message box, with its gap
 STACKED_PX = 56  # a narrow figure puts the slider on its own row under the buttons
 LEGEND_SCALE = 1.15  # three rows of two under the plot: the labels are long
 
@@ -89,6 +94,15 @@ def nav(here: str, link_cell, exit_cell) -> None:
     link_cell.page_link(page, label=label, icon=icon, query_params={PARAM: "1"})
     exit_cell.button("Exit", key="present_exit", on_click=_set, args=(False,), type="tertiary",
                      icon=":material/close_fullscreen:", help="Leave presenter mode")
+
+
+def chart_height(*messages: str, base: int = CHART_PX, chars_per_line: int = STATUS_CHARS_PER_LINE) -> int:
+    """The descent figure's height on a 1280×720 screen: what is left under the top row and the
+    message boxes above the chart (the status, and the verdict of a prediction), which wrap to more
+    lines for a long diverged or descending sentence."""
+    lines = sum(max(1, math.ceil(len(m) / chars_per_line)) for m in messages)
+    extra_boxes = max(len(messages) - 1, 0)
+    return base - STATUS_LINE_PX * (lines - len(messages)) - ALERT_PX * extra_boxes
 
 
 def restyle(fig, *, scale: float = CHART_FONT_SCALE, narrow: bool = False):

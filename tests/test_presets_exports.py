@@ -117,12 +117,13 @@ def test_singular_theory_says_so():
 
 
 def test_links_carry_the_view_and_the_rate_as_spelled():
-    view = presets.View("seattle", ("tmax", "tmin"), "tmin", True, -0.5, 10.0, 300)
+    label = BUNDLED_BY_KEY["clemson"].label  # a bound selectbox puts its shown label in the URL
+    view = presets.View(label, ("tmax", "tmin"), "tmin", True, -0.5, 10.0, 3000)
     url = presets.link(view, "4.828e-03")
     assert url.startswith("?")
     q = parse_qs(url[1:])
-    assert q == {"ds": ["seattle"], "pred": ["tmax", "tmin"], "x": ["tmin"], "std": ["true"],
-                 "lr": ["4.828e-03"], "w0": ["-0.5"], "b0": ["10"], "epochs": ["300"]}
+    assert q == {"ds": [label], "pred": ["tmax", "tmin"], "x": ["tmin"], "std": ["true"],
+                 "lr": ["4.828e-03"], "w0": ["-0.5"], "b0": ["10"], "epochs": ["3,000"]}
     assert presets.link_params(view, "1e-3")["w0"] == "-0.5"
 
 
@@ -270,3 +271,12 @@ def test_restyle_scales_fonts_and_keeps_frames(run):
     assert narrow["sliders"][0]["x"] == 0 and narrow["sliders"][0]["len"] == 1
     loss = presenter.restyle(loss_figure(data.history, optimum_loss=1.0)).to_dict()
     assert loss["layout"]["font"]["size"] == round(15 * presenter.CHART_FONT_SCALE)
+
+
+def test_chart_height_leaves_room_for_longer_messages():
+    one = presenter.chart_height("Converged: after 10,000 epochs the training MSE is 8.108.")
+    assert one == presenter.CHART_PX
+    long = "Diverged at epoch 146: " + "x" * 250  # three lines at the projector's size
+    assert presenter.chart_height(long) == presenter.CHART_PX - 2 * presenter.STATUS_LINE_PX
+    two = presenter.chart_height("Right: you said converge.", "Converged.")
+    assert two == presenter.CHART_PX - presenter.ALERT_PX
