@@ -31,8 +31,9 @@ shuffles the rows every epoch with one ``np.random.default_rng(seed)`` for the w
 update per batch (the last batch may be smaller); an epoch is still one pass over the data and the
 recorded loss is always on the full training set.
 
-Cost. These are literal Python loops: two passes over the rows per full-batch epoch (the loss for the
-divergence check, then the gradient), and one small update per mini-batch. Measured on a shared 2-core
+Cost. These are literal Python loops: one forward and one backward pass over the rows per full-batch
+epoch, like the tutorial's loop (Nesterov adds one at its look-ahead point), plus one small update per
+mini-batch. Measured on a shared 2-core
 machine, one predictor: full batch ≈ 35 µs/epoch on 1,021 rows (Seattle) and ≈ 0.3 ms/epoch on 23,187
 rows (Clemson; the tutorial's loop ≈ 0.2 ms), so a few thousand epochs take 0.1-1 s; batch size 32 ≈
 14 ms/epoch on 23,187 rows; stochastic (batch size 1) ≈ 12-15 µs per update, ≈ 0.35 s per epoch there.
@@ -47,7 +48,7 @@ from functools import partial
 
 import numpy as np
 
-from gd_core.descent import MAX_POINTS, History, divergence_limit, record_epochs
+from gd_core.descent import MAX_POINTS, History, checked_start_loss, divergence_limit, record_epochs
 from gd_core.model import forward, mse, mse_grad, param_grads
 
 METHODS = ("gd", "momentum", "nesterov", "rmsprop", "adam")
@@ -70,8 +71,12 @@ def objective(y: np.ndarray, predictions: np.ndarray, w: np.ndarray, l2: float) 
 
 def gradient(x: np.ndarray, y: np.ndarray, l2: float, theta: np.ndarray) -> np.ndarray:
     """∇J at θ = (w, b): (xᵀ(ŷ - y)/n + α·w,  mean(ŷ - y)), as one vector of length d + 1."""
-    w, b = theta[:-1], theta[-1]
-    w_grad, b_grad = param_grads(x, mse_grad(y, forward(x, w, b)))
+    return _gradient_from(x, y, forward(x, theta[:-1], theta[-1]), theta[:-1], l2)
+
+
+def _gradient_from(x, y, predictions, w, l2) -> np.ndarray:
+    """∇J from an existing forward pass: the tutorial's backward, plus α·w for the weights."""
+    w_grad, b_grad = param_grads(x, mse_grad(y, predictions))
     if l2:
         w_grad = w_grad + l2 * w
     return np.append(w_grad, b_grad)
@@ -123,16 +128,18 @@ def _adam(theta, grad_at, state, *, lr, beta, beta2, eps):
 _RULES = {"gd": _gd, "momentum": _momentum, "nesterov": _nesterov, "rmsprop": _rmsprop, "adam": _adam}
 
 
-def _batches(x, y, batch_size, rng):
-    """One epoch's batches: the whole data in order, or a fresh shuffle cut into ``batch_size`` rows."""
-    n = len(y)
-    if batch_size is None or batch_size >= n:
-        yield x, y
-        return
-    order = rng.permutation(n)
+def _shuffled_batches(x, y, batch_size, rng):
+    """One epoch's mini-batches: a fresh shuffle of the rows, cut into ``batch_size`` rows."""
+    order = rng.permutation(len(y))
     xs, ys = x[order], y[order]  # one copy per epoch; the batches below are views
-    for start in range(0, n, batch_size):
+    for start in range(0, len(y), batch_size):
         yield xs[start:start + batch_size], ys[start:start + batch_size]
+
+
+def _known_at(theta, g, fallback):
+    """The full-batch gradient function, with its value at θ already known from the loss pass
+    (only Nesterov asks for it anywhere else)."""
+    return lambda point: g if point is theta else fallback(point)
 
 
 # --- the loop ----------------------------------------------------------------------------------
@@ -170,27 +177,34 @@ def optimize(x, y, w0, b0, *, method: str = "gd", lr: float, epochs: int,
     step = partial(_RULES[method], **{k: settings[k] for k in ("lr", *HYPERPARAMETERS[method])})
     state = _start_state(method, theta)
     rng = np.random.default_rng(seed)
+    full_batch = batch_size is None or batch_size >= len(y)
     record = set(record_epochs(epochs, epochs + 1 if max_points is None else max_points).tolist())
     rows: list[tuple] = []
     diverged_at = None
     last = None
     with np.errstate(all="ignore"):  # divergence is detected below, never warned about
-        limit = divergence_limit(objective(y, forward(x, theta[:-1], theta[-1]), theta[:-1], l2))
+        start_loss = objective(y, forward(x, theta[:-1], theta[-1]), theta[:-1], l2)
+        limit = divergence_limit(checked_start_loss(start_loss))
         for epoch in range(epochs + 1):
             w, b = theta[:-1], theta[-1]
-            loss = objective(y, forward(x, w, b), w, l2)
+            predictions = forward(x, w, b)
+            loss = objective(y, predictions, w, l2)
             if not _healthy(loss, theta, limit):
                 diverged_at = epoch
                 break
-            last = (epoch, theta, loss)
+            g = _gradient_from(x, y, predictions, w, l2)  # full-batch ∇J at θ, recorded as is
+            last = (epoch, theta, loss, g)
             if epoch in record:
-                rows.append(_row(last, x, y, l2, x_valid, y_valid))
+                rows.append(_row(last, x_valid, y_valid))
             if epoch == epochs:
                 break
-            for x_batch, y_batch in _batches(x, y, batch_size, rng):
-                theta, state = step(theta, partial(gradient, x_batch, y_batch, l2), state)
+            if full_batch:  # rows in their original order: the tutorial's loop, bit for bit
+                theta, state = step(theta, _known_at(theta, g, partial(gradient, x, y, l2)), state)
+            else:
+                for x_batch, y_batch in _shuffled_batches(x, y, batch_size, rng):
+                    theta, state = step(theta, partial(gradient, x_batch, y_batch, l2), state)
         if diverged_at is not None and rows[-1][0] != last[0]:
-            rows.append(_row(last, x, y, l2, x_valid, y_valid))
+            rows.append(_row(last, x_valid, y_valid))
     return _history(rows, lr, epochs, diverged_at)
 
 
@@ -198,10 +212,9 @@ def _healthy(loss: float, theta: np.ndarray, limit: float) -> bool:
     return bool(np.isfinite(loss) and np.isfinite(theta).all() and loss <= limit)
 
 
-def _row(state, x, y, l2, x_valid, y_valid) -> tuple:
-    epoch, theta, loss = state
+def _row(state, x_valid, y_valid) -> tuple:
+    epoch, theta, loss, g = state
     w, b = theta[:-1], float(theta[-1])
-    g = gradient(x, y, l2, theta)
     valid = mse(y_valid, forward(x_valid, w, b)) if x_valid is not None else np.nan
     return epoch, w, b, loss, valid, g[:-1], float(g[-1])
 
@@ -269,13 +282,29 @@ def _validated(x, y, w0, b0, *, method, lr, epochs, beta, beta2, rho, eps, batch
 
 @dataclass(frozen=True)
 class RidgeOptimum:
-    """Minimiser of ½·mean((x·w + b - y)²) + ½·α‖w‖²; ``loss`` = MSE + α‖w‖² there, ``mse`` = MSE."""
+    """Minimiser of ½·mean((x·w + b - y)²) + ½·α‖w‖²; ``loss`` = MSE + α‖w‖² there, ``mse`` = MSE.
+
+    ``eigenvalues`` (ascending) are those of the penalised Hessian AᵀA/n + α·D: the penalty adds α to
+    the curvature along the weights (never the bias), so it always lowers the critical rate; the
+    condition number falls only where a flat weight direction was the bottleneck.
+    """
 
     weights: np.ndarray
     bias: float
     loss: float
     mse: float
     l2: float
+    eigenvalues: np.ndarray
+
+    @property
+    def critical_lr(self) -> float:
+        """2/λmax of the penalised Hessian: above it full-batch GD on the penalised loss diverges."""
+        return 2 / float(self.eigenvalues[-1])
+
+    @property
+    def condition_number(self) -> float:
+        lam_min, lam_max = float(self.eigenvalues[0]), float(self.eigenvalues[-1])
+        return math.inf if lam_min <= lam_max * 1e-13 else lam_max / lam_min
 
 
 def ridge_optimum(x, y, l2: float) -> RidgeOptimum:
@@ -290,14 +319,15 @@ def ridge_optimum(x, y, l2: float) -> RidgeOptimum:
     if not (math.isfinite(l2) and l2 >= 0):
         raise ValueError(f"l2 must be a finite number ≥ 0, got {l2!r}")
     a = np.column_stack([x, np.ones(len(x))])
+    hessian = a.T @ a / len(a) + np.diag(np.append(np.full(x.shape[1], float(l2)), 0.0))
     if l2 > 0:
-        penalty = np.diag(np.append(np.full(x.shape[1], float(l2)), 0.0))
-        theta = np.linalg.solve(a.T @ a / len(a) + penalty, a.T @ y / len(a))
+        theta = np.linalg.solve(hessian, a.T @ y / len(a))
     else:
         theta, *_ = np.linalg.lstsq(a, y, rcond=None)
     w, b = theta[:-1], float(theta[-1])
     data_mse = mse(y, forward(x, w, b))
-    return RidgeOptimum(w, b, data_mse + l2 * float(w @ w), data_mse, float(l2))
+    return RidgeOptimum(w, b, data_mse + l2 * float(w @ w), data_mse, float(l2),
+                        np.clip(np.linalg.eigvalsh(hessian), 0.0, None))
 
 
 def epochs_to_within(history: History, target_loss: float, rel: float = 0.01) -> int | None:

@@ -221,6 +221,15 @@ def test_ridge_closed_form_matches_augmented_lstsq(small, l2):
     assert ridge.loss == pytest.approx(ridge.mse + l2 * theta[:-1] @ theta[:-1])
 
 
+def test_ridge_raises_curvature_so_its_critical_rate_is_the_divergence_boundary(small):
+    x, y = small
+    plain, ridge = ridge_optimum(x, y, 0.0), ridge_optimum(x, y, 2.0)
+    assert ridge.critical_lr < plain.critical_lr
+    below = optimize(x, y, np.zeros(2), 0.0, lr=0.95 * ridge.critical_lr, epochs=3000, l2=2.0)
+    above = optimize(x, y, np.zeros(2), 0.0, lr=1.05 * ridge.critical_lr, epochs=3000, l2=2.0)
+    assert not below.diverged and above.diverged
+
+
 def test_ridge_closed_form_on_weather_leaves_the_bias_unpenalised(seattle):
     x, y = seattle.train.x, seattle.train.y
     ridge = ridge_optimum(x, y, 1.0)
@@ -317,6 +326,12 @@ def test_bad_arguments_name_the_value(small, kwargs, message):
     args = dict(lr=0.1, epochs=3) | kwargs
     with pytest.raises(ValueError, match=message):
         optimize(x, y, np.zeros(2), 0.0, **args)
+
+
+def test_a_start_whose_loss_overflows_is_refused(small):
+    x, y = small
+    with pytest.raises(ValueError, match="not finite"):
+        optimize(x, y, np.full(2, 1e300), 0.0, lr=0.1, epochs=3)
 
 
 def test_wrong_number_of_start_weights(small):
