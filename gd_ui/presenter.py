@@ -21,7 +21,8 @@ ROOT_PX = 21  # Streamlit sizes its text in rem: one root size scales every labe
 CHART_FONT_SCALE = 1.3  # Plotly sizes in px: scaled separately (see enlarge)
 PAGES = (("app.py", "Playground", ":material/tune:"),
          ("pages/4_Step_Through.py", "Step through", ":material/school:"))
-INK = "#1a1a1a"  # chart text: the Streamlit theme's grey fades on a projector
+INK = "#1a1a1a"
+POINT_OPACITY = 0.7  # chart text: the Streamlit theme's grey fades on a projector
 # Below the descent figure's plot area, in pixels: axis ticks and title, the slider's read-out and
 # the Play buttons, then the legend.
 SLIDER_PX, BUTTONS_PX, LEGEND_PX, BOTTOM_PX = 72, 84, 130, 206
@@ -127,6 +128,9 @@ def restyle(fig, *, scale: float = CHART_FONT_SCALE, narrow: bool = False):
         axis.tickfont.color = axis.title.font.color = INK
         if axis.title.font.size:
             axis.title.font.size = round(axis.title.font.size * scale)
+    for trace in fig.data:  # faint data points wash out on a projector
+        if trace.type == "scattergl" and trace.marker.opacity is not None and trace.marker.opacity < 0.7:
+            trace.marker.opacity = POINT_OPACITY
     if not hasattr(fig, "set_animation"):
         return fig
     raw = fig.to_dict()

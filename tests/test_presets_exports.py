@@ -262,6 +262,8 @@ def test_restyle_scales_fonts_and_keeps_frames(run):
     assert sizes == [round(a["font"]["size"] * presenter.CHART_FONT_SCALE)
                      for a in before["layout"]["annotations"]]
     assert after["layout"]["margin"]["b"] == presenter.BOTTOM_PX
+    points = after["data"][0]["marker"]["opacity"]
+    assert points == presenter.POINT_OPACITY > before["data"][0]["marker"]["opacity"]  # no washed-out data
     plot = 565 - before["layout"]["margin"]["t"] - presenter.BOTTOM_PX
     # Controls under the plot in pixels: buttons and slider below the axis title, the legend below both.
     assert after["layout"]["updatemenus"][0]["y"] * plot == pytest.approx(-presenter.BUTTONS_PX)
