@@ -108,12 +108,13 @@ step = lesson.epoch_step(p.train.x, p.train.y, history.weights[-1], history.bias
 left, right = st.columns([5, 7], gap="medium")
 with left:
     st.subheader(f"Epoch {shown:,}")
+    rows = 3 if on_stage else lesson.ROWS_SHOWN  # a projector has less height to spare
     names = ", ".join(f"w{j + 1} = {name}" for j, name in enumerate(model.predictors))
     space = " Features are standardised: these are the values the loop sees." if model.standardize else ""
     st.caption(f"The tutorial's loop on all {len(p.train.y):,} training days of this dataset "
-               f"(learning rate {run.lr:.2e}; weights: {names}). The first {lesson.ROWS_SHOWN} days:"
+               f"(learning rate {run.lr:.2e}; weights: {names}). The first {rows} days:"
                f"{space}")
-    st.table(lesson.forward_rows(step, p.train.x, p.train.y, p.train.dates, model.predictors))
+    st.table(lesson.forward_rows(step, p.train.x, p.train.y, p.train.dates, model.predictors, rows))
     eq = lesson.epoch_equations(step)
     st.markdown(f"**Loss**: the mean squared error over all n = {len(p.train.y):,} days")
     for line in eq["loss"]:
