@@ -83,7 +83,7 @@ def _subsample(n: int, limit: int) -> np.ndarray:
     return np.arange(n) if n <= limit else np.unique(np.linspace(0, n - 1, limit).astype(int))
 
 
-def descent_figure(d: DescentData, *, height: int = 620, at_frame: int | None = None) -> go.Figure:
+def descent_figure(d: DescentData, *, height: int = 660, at_frame: int | None = None) -> go.Figure:
     """The three-panel animated figure; the initial state shown is the run's last recorded epoch, or
     frame ``at_frame`` (a keyboard-driven scrubber outside the chart picks it)."""
     h = d.history
@@ -167,11 +167,10 @@ def descent_figure(d: DescentData, *, height: int = 620, at_frame: int | None = 
     if h.diverged:
         out = np.flatnonzero(~inside | (loss > l_hi))
         left = int(h.epochs[frames[out[0]]]) if len(out) else h.epochs_run
-        annotations.append(dict(
-            text=f"off the chart from epoch {left:,}<br>diverged at epoch {h.diverged_at:,}",
-            xref="x2 domain", yref="y2 domain", x=0.02, y=0.97, xanchor="left", yanchor="top",
-            showarrow=False, align="left",
-            font=dict(color=VERMILLION, size=14), bgcolor="rgba(255,255,255,0.85)"))
+        annotations.append(dict(  # above panel (b), clear of the path it describes
+            text=f"off the chart from epoch {left:,} · diverged at epoch {h.diverged_at:,}",
+            xref="paper", yref="paper", x=0.79, y=1.055, xanchor="center", yanchor="bottom",
+            showarrow=False, font=dict(color=VERMILLION, size=14)))
     grid_style = dict(gridcolor="#E5E5E5", zeroline=False, linecolor="#444", showline=True,
                       ticks="outside", title=dict(font=dict(size=15)))
     buttons = [dict(label=label, method="animate",
@@ -183,8 +182,8 @@ def descent_figure(d: DescentData, *, height: int = 620, at_frame: int | None = 
                                            transition=dict(duration=0))]))
     layout = dict(
         height=height, font=FONT, plot_bgcolor="white", paper_bgcolor="white",
-        margin=dict(l=60, r=20, t=40, b=175), annotations=annotations,
-        legend=dict(orientation="h", x=0, y=-0.36, yanchor="top", font=dict(size=13)),
+        margin=dict(l=60, r=20, t=70 if h.diverged else 40, b=235), annotations=annotations,
+        legend=dict(orientation="h", x=0, y=-0.47, yanchor="top", font=dict(size=13)),
         xaxis={**grid_style, "domain": [0, 0.52], "range": [x_lo, x_hi], "title": {"text": d.x_title}},
         yaxis={**grid_style, "domain": [0, 1], "range": [y_lo, y_hi], "title": {"text": d.y_title}},
         xaxis2={**grid_style, "domain": [0.6, 1], "range": [w_lo, w_hi], "anchor": "y2",
@@ -195,11 +194,13 @@ def descent_figure(d: DescentData, *, height: int = 620, at_frame: int | None = 
                 "title": {"text": f"weight {d.weight_name}"}},
         yaxis3={**grid_style, "domain": [0, 0.43], "range": [g_lo, g_hi], "anchor": "x3",
                 "title": {"text": "∂J/∂w (half-MSE)"}},
-        updatemenus=[dict(type="buttons", direction="left", buttons=buttons, x=0, y=-0.2,
+        updatemenus=[dict(type="buttons", direction="left", buttons=buttons, x=0, y=-0.16,
                           xanchor="left", yanchor="top", pad=dict(t=0, r=10), showactive=False)],
     )
-    sliders = [dict(active=start, x=0.37, y=-0.13, len=0.63, xanchor="left", yanchor="top",
-                    currentvalue=dict(prefix="epoch ", font=dict(size=16, color="#222"), xanchor="left"),
+    # Buttons on one row, the epoch scrubber full width on the next (its label at the right end).
+    sliders = [dict(active=start, x=0, y=-0.25, len=1, xanchor="left", yanchor="top",
+                    currentvalue=dict(prefix="epoch ", font=dict(size=16, color="#222"), xanchor="right",
+                                      offset=12),
                     pad=dict(t=0), ticklen=0, minorticklen=0, font=dict(color="rgba(0,0,0,0)"),
                     steps=[dict(label=lab, method="animate",
                                 args=[[lab], dict(frame=dict(duration=0, redraw=False),

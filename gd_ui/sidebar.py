@@ -81,8 +81,11 @@ def dataset_picker() -> Dataset:
     """
     page_nav()
     choices = datasets()
+    linked = st.query_params.get("ds")
     if st.session_state.get(ACTIVE) in choices:
         st.session_state["ds"] = st.session_state[ACTIVE]
+    elif linked in choices:  # a link may name the dataset by key (?ds=clemson) or by its label
+        st.session_state["ds"] = linked
     elif st.session_state.get("ds") not in choices:
         st.session_state.pop("ds", None)
     key = st.sidebar.selectbox(
@@ -173,8 +176,7 @@ def run_controls(exp: Experiment, model: ModelChoice, dataset_key: str) -> RunCh
     is never reset."""
     th = exp.theory
     context = (dataset_key, model.predictors, model.standardize)
-    if st.session_state.get("_run_context", context) != context:
-        st.session_state.pop("lr", None)
+    changed = st.session_state.get("_run_context", context) != context
     st.session_state["_run_context"] = context
     lam = th.lambda_max
     presets = (0.01 / lam, th.optimal_lr, 1.9 / lam, 2.1 / lam, 1e-4)
@@ -183,7 +185,9 @@ def run_controls(exp: Experiment, model: ModelChoice, dataset_key: str) -> RunCh
     st.session_state["_lr_seen"] = True
     options = controls.lr_options(th.critical_lr, presets, linked)
     default = controls.default_lr(th.critical_lr, options)
-    if st.session_state.get("lr") is not None and st.session_state["lr"] not in options:
+    if changed:
+        st.session_state["lr"] = default  # assigned, not dropped: the slider and the URL follow
+    elif st.session_state.get("lr") is not None and st.session_state["lr"] not in options:
         current = controls.parse_rate(st.session_state["lr"])
         st.session_state["lr"] = controls.nearest(options, current) if current else default
     sb = st.sidebar
@@ -193,8 +197,8 @@ def run_controls(exp: Experiment, model: ModelChoice, dataset_key: str) -> RunCh
     zone = th.zone(lr)
     cond = "∞ (singular)" if th.condition_number == float("inf") else f"{th.condition_number:,.0f}"
     sb.markdown(f":{ZONE_BADGE[zone]}-badge[**{zone}**] &nbsp; η·λmax = {lr * lam:.3g}  \n"
-                f"critical 2/λmax: **{sci(th.critical_lr)}**  \n"
-                f"optimal 2/(λmin+λmax): **{sci(th.optimal_lr)}**  \n"
+                f"critical 2/λmax: **{sci(th.critical_lr, 4)}**  \n"
+                f"optimal 2/(λmin+λmax): **{sci(th.optimal_lr, 4)}**  \n"
                 f"condition number κ: **{cond}**")
     w0 = sb.slider(f"Initial weight of {model.shown}", -3.0, 3.0, DEFAULT_W0, 0.01, key="w0",
                    help="Original units. Other predictors start at the tutorial's seeded values.",

@@ -20,6 +20,13 @@ def sci(value: float, digits: int = 2) -> str:
     return f"{value:.{digits - 1}e}"
 
 
+def rate(value: float) -> str:
+    """A learning rate with as many digits as it needs, up to four: 2.4e-03, 6.44e-03, 6.133e-03."""
+    mantissa, exponent = f"{value:.3e}".split("e")
+    whole, decimals = mantissa.split(".")
+    return f"{whole}.{decimals.rstrip('0') or '0'}e{exponent}"
+
+
 def num(value: float) -> str:
     return f"{value:,.4g}" if abs(value) < 1e6 else f"{value:.3e}"
 
@@ -38,7 +45,7 @@ def run_status(history: History, theory: Theory, optimum_loss: float) -> tuple[s
     last = f"epoch {history.epochs_run:,}: training MSE {num(history.train_loss[-1])}"
     if history.diverged:
         if lr > theory.critical_lr:
-            why = (f"learning rate {sci(lr)} is above this data's critical {sci(theory.critical_lr)} "
+            why = (f"learning rate {rate(lr)} is above this data's critical {rate(theory.critical_lr)} "
                    f"(= 2/λmax): along the steepest direction each epoch multiplies the error by "
                    f"|1 − ηλmax| = {factor:.3g}")
         else:
@@ -55,7 +62,19 @@ def run_status(history: History, theory: Theory, optimum_loss: float) -> tuple[s
     slow = theory.epochs_to_shrink(lr, by=100)
     more = f"; the slowest direction needs about {slow:,.0f} epochs per 100× shrink" \
         if slow != float("inf") else ""
+    above = excess / optimum_loss if optimum_loss > 0 else float("inf")
+    gap = f"{above:.2g} × above" if above >= 10 else f"{above:.2%} above"
     return "descending", (
-        f"Still descending after {history.epochs_run:,} epochs: {max(share, 0):.1%} of the way from "
-        f"the starting loss {num(history.train_loss[0])} to the optimum's {num(optimum_loss)} "
-        f"(now {num(history.train_loss[-1])}){more}.")
+        f"Still descending after {history.epochs_run:,} epochs: {percent(share)} of the way from the "
+        f"starting loss {num(history.train_loss[0])} to the optimum's {num(optimum_loss)}; now "
+        f"{num(history.train_loss[-1])}, still {gap} it{more}.")
+
+
+def percent(share: float) -> str:
+    """A share of the way, never rounded up to a misleading 100 %."""
+    share = max(share, 0.0)
+    for digits in range(1, 6):
+        text = f"{share:.{digits}%}"
+        if float(text.rstrip("%")) < 100 or share >= 1:
+            return text
+    return f"{share:.6%}"

@@ -70,7 +70,7 @@ def test_rate_above_critical_shows_divergence(seattle_theory):
     lr.set_value(above).run()
     text = status(at)
     assert text.startswith("Diverged at epoch")
-    assert "critical" in text and f"{seattle_theory.critical_lr:.1e}" in text
+    assert "critical" in text and f"{seattle_theory.critical_lr:.3e}" in text
     assert "|1 − ηλmax|" in text
     assert at.error  # shown as an error, in colour
 
@@ -78,8 +78,8 @@ def test_rate_above_critical_shows_divergence(seattle_theory):
 def test_sidebar_shows_theory_and_zone(seattle_theory):
     at = fresh()
     side = " ".join(m.value for m in at.sidebar.markdown)
-    assert f"{seattle_theory.critical_lr:.1e}" in side
-    assert f"{seattle_theory.optimal_lr:.1e}" in side
+    assert f"{seattle_theory.critical_lr:.3e}" in side
+    assert f"{seattle_theory.optimal_lr:.3e}" in side
     assert "converging" in side
     at.select_slider(key="lr").set_value(at.select_slider(key="lr").options[0]).run()
     assert "crawling" in " ".join(m.value for m in at.sidebar.markdown)
@@ -131,5 +131,11 @@ def test_standardise_changes_the_critical_rate_shown(seattle_theory):
     at = fresh()
     at.toggle(key="std").set_value(True).run()
     side = " ".join(m.value for m in at.sidebar.markdown)
-    assert f"{seattle_theory.critical_lr:.1e}" not in side
-    assert "2.0e+00" in side  # one standardised predictor: H = diag(1, 1), 2/λmax = 2
+    assert f"{seattle_theory.critical_lr:.3e}" not in side
+    assert "2.000e+00" in side  # one standardised predictor: H = diag(1, 1), 2/λmax = 2
+
+
+def test_a_link_can_name_the_dataset_by_key():
+    at = fresh(ds="clemson")
+    assert at.selectbox(key="ds").value == "clemson"
+    assert "°F" in spec(at)["layout"]["xaxis"]["title"]["text"]

@@ -76,3 +76,22 @@ def test_epochs_to_shrink_matches_the_slowest_factor():
     slowest = abs(1 - eta * 0.5)
     assert THEORY.epochs_to_shrink(eta, by=100) == pytest.approx(math.log(100) / -math.log(slowest))
     assert THEORY.epochs_to_shrink(0.25) == math.inf
+
+
+def test_rates_are_spelled_with_the_digits_they_need():
+    from gd_ui.status import rate
+
+    assert rate(2.4e-3) == "2.4e-03"
+    assert rate(6.44e-3) == "6.44e-03"
+    assert rate(6.1334e-3) == "6.133e-03"
+    assert rate(0.2) == "2.0e-01"
+
+
+def test_share_of_the_way_is_never_rounded_up_to_100():
+    from gd_ui.status import percent
+
+    assert percent(0.5) == "50.0%"
+    assert percent(0.99996) == "99.996%"
+    assert percent(1.0) == "100.0%"
+    kind, text = run_status(history([1e4, 38.31]), THEORY, optimum_loss=37.78)
+    assert kind == "descending" and "99.9" in text and "1.40% above" in text
