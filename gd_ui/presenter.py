@@ -29,6 +29,8 @@ SLIDER_PX, BUTTONS_PX, LEGEND_PX, BOTTOM_PX = 72, 84, 130, 206
 CHART_PX = 565  # the descent figure under the top row and a one-line status, on a 720-px-high screen
 STATUS_CHARS_PER_LINE, STATUS_LINE_PX = 112, 28  # the status sentence at the root size on 1280 px
 ALERT_PX = 58  # one more one-line message box, with its gap
+ABOVE_TITLES_PX = 30  # a note above the plot sits over the panel titles, not on them
+SLIDER_X = 0.37  # where the slider starts when it sits beside the Play buttons
 STACKED_PX = 56  # a narrow figure puts the slider on its own row under the buttons
 LEGEND_SCALE = 1.15  # three rows of two under the plot: the labels are long
 
@@ -138,15 +140,20 @@ def restyle(fig, *, scale: float = CHART_FONT_SCALE, narrow: bool = False):
     if not raw.get("frames") or len(sliders) != 1 or len(fig.layout.updatemenus) != 1:
         return fig
     below = BOTTOM_PX + (STACKED_PX if narrow else 0)
+    before = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
     plot = fig.layout.height - fig.layout.margin.t - below  # the plot area's height in pixels
+    for note in fig.layout.annotations or ():  # notes above the plot stay clear of the panel titles
+        if note.yref == "paper" and note.y is not None and note.y > 1:
+            note.y = 1 + max((note.y - 1) * before * scale, ABOVE_TITLES_PX) / plot
     font = sliders[0].get("currentvalue", {}).get("font", {})
     if font.get("size"):
         font["size"] = round(font["size"] * scale)
     fig.layout.updatemenus[0].y = -BUTTONS_PX / plot
-    if narrow:
+    if narrow:  # the slider on its own row under the buttons
         sliders[0].update(x=0, len=1, y=-(SLIDER_PX + STACKED_PX) / plot)
-    else:
-        sliders[0]["y"] = -SLIDER_PX / plot
+    else:  # the slider beside the buttons: one row fewer, a taller plot
+        sliders[0].update(x=SLIDER_X, len=1 - SLIDER_X, y=-SLIDER_PX / plot)
+        sliders[0].setdefault("currentvalue", {}).update(xanchor="left", offset=0)
     fig.update_layout(margin_b=below, legend_y=-(LEGEND_PX + (STACKED_PX if narrow else 0)) / plot,
                       legend_entrywidthmode="fraction", legend_entrywidth=0.5)  # aligned, no overlaps
     fig.set_animation(raw["frames"], sliders)

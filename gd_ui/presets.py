@@ -105,9 +105,13 @@ def _claim(key: str, s: float, kappa: float, factors) -> str:
 @dataclass(frozen=True)
 class View:
     """What a link must carry besides the rate so that it opens the same view: dataset, predictors,
-    the charted predictor, standardisation, start and epochs (the app's URL parameters)."""
+    the charted predictor, standardisation, start and epochs (the app's URL parameters).
 
-    ds: str
+    ``dataset`` is spelled as the URL spells it: the dataset picker's label (a bound selectbox puts its
+    shown option in the URL), e.g. "Clemson SC 1930–2020 (°F)".
+    """
+
+    dataset: str
     predictors: tuple[str, ...]
     shown: str
     standardize: bool
@@ -117,14 +121,15 @@ class View:
 
 
 def link_params(view: View, lr: str) -> dict[str, str | list[str]]:
-    """Query parameters of the view at rate ``lr`` (a spelled rate, kept exactly as written)."""
-    return {"ds": view.ds, "pred": list(view.predictors), "x": view.shown,
+    """Query parameters of the view at rate ``lr`` (a spelled rate, kept exactly as written), each
+    spelled as its bound widget writes it (epochs with thousands separators, like the slider)."""
+    return {"ds": view.dataset, "pred": list(view.predictors), "x": view.shown,
             "std": "true" if view.standardize else "false", "lr": lr, "w0": _plain(view.w0),
-            "b0": _plain(view.b0), "epochs": str(int(view.epochs))}
+            "b0": _plain(view.b0), "epochs": f"{int(view.epochs):,}"}
 
 
 def link(view: View, lr: str) -> str:
-    """The relative URL of the view at rate ``lr``, e.g. ``?ds=seattle&pred=tmax&…&lr=6.13e-03``."""
+    """The relative URL of the view at rate ``lr``, e.g. ``?ds=Seattle…&pred=tmax&…&lr=6.13e-03``."""
     return "?" + urlencode(link_params(view, lr), doseq=True)
 
 

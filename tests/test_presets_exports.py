@@ -268,6 +268,8 @@ def test_restyle_scales_fonts_and_keeps_frames(run):
     # Controls under the plot in pixels: buttons and slider below the axis title, the legend below both.
     assert after["layout"]["updatemenus"][0]["y"] * plot == pytest.approx(-presenter.BUTTONS_PX)
     assert after["layout"]["sliders"][0]["y"] * plot == pytest.approx(-presenter.SLIDER_PX)
+    assert after["layout"]["sliders"][0]["x"] == presenter.SLIDER_X  # beside the buttons, whatever the
+    assert after["layout"]["sliders"][0]["len"] == 1 - presenter.SLIDER_X  # normal layout does
     assert after["layout"]["legend"]["y"] * plot == pytest.approx(-presenter.LEGEND_PX)
     narrow = presenter.restyle(descent_figure(data), scale=1.0, narrow=True).to_dict()["layout"]
     assert narrow["sliders"][0]["x"] == 0 and narrow["sliders"][0]["len"] == 1
