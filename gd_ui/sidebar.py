@@ -180,8 +180,10 @@ def run_controls(exp: Experiment, model: ModelChoice, dataset_key: str) -> RunCh
     st.session_state["_run_context"] = context
     lam = th.lambda_max
     presets = (0.01 / lam, th.optimal_lr, 1.9 / lam, 2.1 / lam, 1e-4)
-    linked = st.session_state.get("lr") or (st.query_params.get("lr") if "_lr_seen" not in
-                                               st.session_state else None)
+    # The rate to keep among the options even when it is off the grid: the widget's own value, the
+    # value it had on the last page drawn (a page switch re-creates the widget), or a link's.
+    linked = st.session_state.get("lr") or st.session_state.get("_lr_value") or (
+        st.query_params.get("lr") if "_lr_seen" not in st.session_state else None)
     st.session_state["_lr_seen"] = True
     options = controls.lr_options(th.critical_lr, presets, linked)
     default = controls.default_lr(th.critical_lr, options)
@@ -193,6 +195,7 @@ def run_controls(exp: Experiment, model: ModelChoice, dataset_key: str) -> RunCh
     sb = st.sidebar
     lr_text = sb.select_slider("Learning rate η (log scale)", options, value=default, key="lr",
                                help="From 1/1000 to 10× this data's critical rate 2/λmax.", **BOUND)
+    st.session_state["_lr_value"] = lr_text
     lr = float(lr_text)
     zone = th.zone(lr)
     cond = "∞ (singular)" if th.condition_number == float("inf") else f"{th.condition_number:,.0f}"

@@ -214,7 +214,7 @@ def test_keyboard_on_the_rate_slider_past_the_critical_rate_diverges(page: Page)
     status = page.locator(STATUS).first
     expect(status).not_to_contain_text("Diverged")
     critical = seattle_critical_rate()
-    expect(page.locator('[data-testid="stSidebar"]')).to_contain_text(f"critical 2/λmax: {critical:.1e}")
+    expect(page.locator('[data-testid="stSidebar"]')).to_contain_text(f"critical 2/λmax: {critical:.3e}")
     lr = sidebar_slider(page, "Learning rate")
     lr.focus()
     below = lr.get_attribute("aria-valuetext")
