@@ -87,7 +87,7 @@ if st.session_state.get("play_frame_run") != question or st.session_state.get("p
 st.session_state["play_frame_run"] = question
 at = labels.index(st.select_slider("Epoch shown in the chart (keyboard: Tab here, then ← →)", labels,
                                    value=labels[-1], key="play_frame")) if not on_stage else None
-figure = descent_figure(data, height=presenter.chart_height(*messages) if on_stage else 620, at_frame=at)
+figure = descent_figure(data, height=presenter.chart_height(*messages) if on_stage else 660, at_frame=at)
 chart.plotly_chart(presenter.restyle(figure) if on_stage else figure, width="stretch", key="descent",
                    config={"displaylogo": False, "displayModeBar": not on_stage})
 st.caption(exports.descent_summary(data))

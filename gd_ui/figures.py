@@ -83,7 +83,8 @@ def _subsample(n: int, limit: int) -> np.ndarray:
     return np.arange(n) if n <= limit else np.unique(np.linspace(0, n - 1, limit).astype(int))
 
 
-def descent_figure(d: DescentData, *, height: int = 660, at_frame: int | None = None) -> go.Figure:
+def descent_figure(d: DescentData, *, height: int = 660, at_frame: int | None = None,
+                   compact: bool = False) -> go.Figure:
     """The three-panel animated figure; the initial state shown is the run's last recorded epoch, or
     frame ``at_frame`` (a keyboard-driven scrubber outside the chart picks it)."""
     h = d.history
@@ -161,9 +162,10 @@ def descent_figure(d: DescentData, *, height: int = 660, at_frame: int | None = 
         return dict(text=text, x=x, y=y, xref="paper", yref="paper", xanchor="center",
                     yanchor="bottom", showarrow=False, font=dict(size=16))
 
-    annotations = [title("(a) the data and the fit line", 0.26, 1.0),
-                   title(f"(b) loss as {d.weight_name} varies", 0.79, 1.0),
-                   title(f"(c) gradient ∂J/∂{d.weight_name} of that slice", 0.79, 0.43)]
+    annotations = [title("(a) data and fit" if compact else "(a) the data and the fit line", 0.26, 1.0),
+                   title("(b) loss" if compact else f"(b) loss as {d.weight_name} varies", 0.79, 1.0),
+                   title("(c) gradient" if compact else f"(c) gradient ∂J/∂{d.weight_name} of that slice",
+                         0.79, 0.43)]
     if h.diverged:
         out = np.flatnonzero(~inside | (loss > l_hi))
         left = int(h.epochs[frames[out[0]]]) if len(out) else h.epochs_run
@@ -182,7 +184,8 @@ def descent_figure(d: DescentData, *, height: int = 660, at_frame: int | None = 
                                            transition=dict(duration=0))]))
     layout = dict(
         height=height, font=FONT, plot_bgcolor="white", paper_bgcolor="white",
-        margin=dict(l=60, r=20, t=70 if h.diverged else 40, b=235), annotations=annotations,
+        margin=dict(l=60, r=20, t=70 if h.diverged else 40, b=170 if compact else 235),
+        annotations=annotations, showlegend=not compact,  # compact: the page says what each line is
         legend=dict(orientation="h", x=0, y=-0.47, yanchor="top", font=dict(size=13)),
         xaxis={**grid_style, "domain": [0, 0.52], "range": [x_lo, x_hi], "title": {"text": d.x_title}},
         yaxis={**grid_style, "domain": [0, 1], "range": [y_lo, y_hi], "title": {"text": d.y_title}},

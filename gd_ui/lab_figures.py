@@ -535,8 +535,8 @@ def landscape_figure(land: Landscape, paths: Sequence[PathRun], points: Sequence
     buttons.append(dict(label="❚❚ Pause", method="animate",
                         args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate",
                                            transition=dict(duration=0))]))
-    sliders = [dict(active=len(labels) - 1, x=0.5, y=1.02, len=0.5, xanchor="left", yanchor="bottom",
-                    currentvalue=dict(prefix="epoch ", font=dict(size=16, color=BLACK), xanchor="left",
+    sliders = [dict(active=len(labels) - 1, x=0.55, y=1.02, len=0.45, xanchor="left", yanchor="bottom",
+                    currentvalue=dict(prefix="epoch ", font=dict(size=16, color=BLACK), xanchor="right",
                                       offset=6),
                     pad=dict(t=0, b=0), ticklen=0, minorticklen=0, font=dict(color="rgba(0,0,0,0)"),
                     steps=[dict(label=lab, method="animate",

@@ -129,7 +129,7 @@ with left:
         st.caption(f"Next ▶ starts epoch {shown + 1:,} from these updated values.")
 with right:
     data = descent_data(exp, exp.history_in_original_units(history), model.index, dataset)
-    fig = descent_figure(data, height=600)
+    fig = descent_figure(data, height=600, compact=True)  # a half-width column
     st.plotly_chart(presenter.restyle(fig, scale=1.0, narrow=True), key="step_chart",
                     config={"displaylogo": False})
     st.caption(descent_summary(data))
