@@ -122,7 +122,7 @@ def gradient_descent(x, y, w, b, *, lr: float, epochs: int, x_valid=None, y_vali
             w, b = backward(x, grad, w, b, lr)
     if diverged_at is not None and rows[-1][0] != last[0]:
         rows.append(_row(last, x, x_valid, y_valid))
-    return _history(rows, lr, epochs, diverged_at)
+    return history_from_rows(rows, lr, epochs, diverged_at)
 
 
 def _row(state, x, x_valid, y_valid) -> tuple:
@@ -132,7 +132,8 @@ def _row(state, x, x_valid, y_valid) -> tuple:
     return epoch, w, b, loss, valid, w_grad, b_grad
 
 
-def _history(rows, lr, epochs, diverged_at) -> History:
+def history_from_rows(rows, lr, epochs, diverged_at) -> History:
+    """A ``History`` from recorded rows ``(epoch, w, b, loss, valid_loss, grad_w, grad_b)``."""
     cols = list(zip(*rows))
     return History(
         epochs=np.asarray(cols[0], dtype=np.int64),

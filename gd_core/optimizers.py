@@ -48,7 +48,14 @@ from functools import partial
 
 import numpy as np
 
-from gd_core.descent import MAX_POINTS, History, checked_start_loss, divergence_limit, record_epochs
+from gd_core.descent import (
+    MAX_POINTS,
+    History,
+    checked_start_loss,
+    divergence_limit,
+    history_from_rows,
+    record_epochs,
+)
 from gd_core.model import forward, mse, mse_grad, param_grads
 
 METHODS = ("gd", "momentum", "nesterov", "rmsprop", "adam")
@@ -205,7 +212,7 @@ def optimize(x, y, w0, b0, *, method: str = "gd", lr: float, epochs: int,
                     theta, state = step(theta, partial(gradient, x_batch, y_batch, l2), state)
         if diverged_at is not None and rows[-1][0] != last[0]:
             rows.append(_row(last, x_valid, y_valid))
-    return _history(rows, lr, epochs, diverged_at)
+    return history_from_rows(rows, lr, epochs, diverged_at)
 
 
 def _healthy(loss: float, theta: np.ndarray, limit: float) -> bool:
@@ -217,22 +224,6 @@ def _row(state, x_valid, y_valid) -> tuple:
     w, b = theta[:-1], float(theta[-1])
     valid = mse(y_valid, forward(x_valid, w, b)) if x_valid is not None else np.nan
     return epoch, w, b, loss, valid, g[:-1], float(g[-1])
-
-
-def _history(rows, lr, epochs, diverged_at) -> History:
-    cols = list(zip(*rows))
-    return History(
-        epochs=np.asarray(cols[0], dtype=np.int64),
-        weights=np.asarray(cols[1], dtype=float),
-        bias=np.asarray(cols[2], dtype=float),
-        train_loss=np.asarray(cols[3], dtype=float),
-        valid_loss=np.asarray(cols[4], dtype=float),
-        grad_w=np.asarray(cols[5], dtype=float),
-        grad_b=np.asarray(cols[6], dtype=float),
-        lr=float(lr),
-        epochs_requested=int(epochs),
-        diverged_at=diverged_at,
-    )
 
 
 def _validated(x, y, w0, b0, *, method, lr, epochs, beta, beta2, rho, eps, batch_size, l2,
