@@ -199,7 +199,10 @@ def run_controls(exp: Experiment, model: ModelChoice, dataset_key: str) -> RunCh
     lr = float(lr_text)
     zone = th.zone(lr)
     cond = "∞ (singular)" if th.condition_number == float("inf") else f"{th.condition_number:,.0f}"
-    sb.markdown(f":{ZONE_BADGE[zone]}-badge[**{zone}**] &nbsp; η·λmax = {lr * lam:.3g}  \n"
+    # "Predict first" on the playground: the zone would give the answer away, so it waits.
+    badge = ":gray-badge[**zone: predict first**]" if st.session_state.get("predict") else \
+        f":{ZONE_BADGE[zone]}-badge[**{zone}**] &nbsp; η·λmax = {lr * lam:.3g}"
+    sb.markdown(f"{badge}  \n"
                 f"critical 2/λmax: **{sci(th.critical_lr, 4)}**  \n"
                 f"optimal 2/(λmin+λmax): **{sci(th.optimal_lr, 4)}**  \n"
                 f"condition number κ: **{cond}**")

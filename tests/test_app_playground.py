@@ -139,3 +139,11 @@ def test_a_link_can_name_the_dataset_by_key():
     at = fresh(ds="clemson")
     assert at.selectbox(key="ds").value == "clemson"
     assert "°F" in spec(at)["layout"]["xaxis"]["title"]["text"]
+
+
+def test_predict_first_hides_the_zone_in_the_sidebar():
+    at = fresh()
+    assert "converging" in " ".join(m.value for m in at.sidebar.markdown)
+    at.toggle(key="predict").set_value(True).run()
+    side = " ".join(m.value for m in at.sidebar.markdown)
+    assert "converging" not in side and "predict first" in side
