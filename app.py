@@ -17,18 +17,13 @@ on_stage = presenter.presenter_mode()
 dataset = sidebar.dataset_picker()
 model = sidebar.model_controls(dataset)
 exp = sidebar.experiment_or_stop(dataset, model)
-# A preset link followed within the session: its exact rate (it may carry more digits than the slider's
-# own options) must reach the slider as the linked rate, as it does on a fresh visit.
-if presets.followed_link(st.query_params.get("lr"), st.session_state.get("lr")):
-    st.session_state["lr"] = st.query_params["lr"]
 run = sidebar.run_controls(exp, model, dataset.key)
 w0, b0 = sidebar.start_in_model_space(exp, model, run)
 history = sidebar.descent(dataset.key, exp, model.predictors, model.target, model.standardize,
                           tuple(w0), b0, run.lr, run.epochs)
 if not on_stage:
     presenter.enter_button()
-    st.markdown("<style>.block-container{padding-top:2.2rem}</style>", unsafe_allow_html=True)
-    st.header("Gradient descent, live")
+    presenter.page_header("Gradient descent, live")
     st.caption("Predict tomorrow's maximum temperature from today's weather by full-batch gradient "
                "descent, exactly as the tutorial does — every epoch computed, the charts show up to "
                "200 of them. Gradients are of half the MSE (the tutorial's ŷ − y); losses are MSE.")

@@ -81,7 +81,8 @@ class History:
         return float(self.bias[-1])
 
 
-def _finite_state(loss: float, w: np.ndarray, b: float, limit: float) -> bool:
+def healthy(loss: float, w: np.ndarray, b: float, limit: float) -> bool:
+    """Loss and parameters finite, and the loss within the divergence limit."""
     return bool(np.isfinite(loss) and np.isfinite(w).all() and np.isfinite(b) and loss <= limit)
 
 
@@ -110,7 +111,7 @@ def gradient_descent(x, y, w, b, *, lr: float, epochs: int, x_valid=None, y_vali
         for epoch in range(epochs + 1):
             predictions = forward(x, w, b)
             loss = mse(y, predictions)
-            if not _finite_state(loss, w, b, limit):
+            if not healthy(loss, w, b, limit):
                 diverged_at = epoch
                 break
             grad = mse_grad(y, predictions)

@@ -53,6 +53,7 @@ from gd_core.descent import (
     History,
     checked_start_loss,
     divergence_limit,
+    healthy,
     history_from_rows,
     record_epochs,
 )
@@ -196,7 +197,7 @@ def optimize(x, y, w0, b0, *, method: str = "gd", lr: float, epochs: int,
             w, b = theta[:-1], theta[-1]
             predictions = forward(x, w, b)
             loss = objective(y, predictions, w, l2)
-            if not _healthy(loss, theta, limit):
+            if not healthy(loss, w, b, limit):
                 diverged_at = epoch
                 break
             g = _gradient_from(x, y, predictions, w, l2)  # full-batch ∇J at θ, recorded as is
@@ -213,10 +214,6 @@ def optimize(x, y, w0, b0, *, method: str = "gd", lr: float, epochs: int,
         if diverged_at is not None and rows[-1][0] != last[0]:
             rows.append(_row(last, x_valid, y_valid))
     return history_from_rows(rows, lr, epochs, diverged_at)
-
-
-def _healthy(loss: float, theta: np.ndarray, limit: float) -> bool:
-    return bool(np.isfinite(loss) and np.isfinite(theta).all() and loss <= limit)
 
 
 def _row(state, x_valid, y_valid) -> tuple:

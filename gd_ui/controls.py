@@ -15,15 +15,16 @@ def lr_label(value: float, digits: int = 2) -> str:
     return f"{value:.{digits - 1}e}"
 
 
-def lr_options(critical: float, extra: tuple[float, ...] = (), linked: str | None = None) -> list[str]:
-    """Log-spaced rates from critical/1000 to 10 × critical, plus ``extra`` exact rates (presets)
-    spelled with three digits so they stay on their side of the critical rate, plus ``linked``, a
+def lr_options(critical: float, extra: tuple[float | str, ...] = (), linked: str | None = None) -> list[str]:
+    """Log-spaced rates from critical/1000 to 10 × critical, plus ``extra`` exact rates (presets; a
+    float is spelled with three digits, a string kept as spelled), plus ``linked``, a
     rate from a link, kept as it was written when it is a valid rate in range."""
     lo, hi = critical * LR_SPAN[0], critical * LR_SPAN[1]
     k_lo = math.floor(LR_STEPS_PER_DECADE * math.log10(lo))
     k_hi = math.ceil(LR_STEPS_PER_DECADE * math.log10(hi))
     labels = [lr_label(10 ** (k / LR_STEPS_PER_DECADE)) for k in range(k_lo, k_hi + 1)]
-    labels += [lr_label(v, 3) for v in extra if lo * 0.5 <= v <= hi * 2]
+    labels += [v if isinstance(v, str) else lr_label(v, 3) for v in extra
+               if lo * 0.5 <= float(v) <= hi * 2]
     by_value = {float(label): label for label in labels}
     rate = parse_rate(linked)
     if rate is not None and lo * 0.5 <= rate <= hi * 2:

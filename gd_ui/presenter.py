@@ -84,6 +84,12 @@ def presenter_mode() -> bool:
     return on
 
 
+def page_header(title: str) -> None:
+    """A page's title, with the top padding trimmed (outside presenter mode, which has its own)."""
+    st.markdown("<style>.block-container{padding-top:2.2rem}</style>", unsafe_allow_html=True)
+    st.header(title)
+
+
 def enter_button() -> None:
     """The way in from the sidebar (the way out is :func:`nav`, since presenter mode hides the sidebar)."""
     st.sidebar.button("Presenter mode (projector)", key="present_enter", on_click=_set, args=(True,),

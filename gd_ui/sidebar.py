@@ -16,7 +16,7 @@ import streamlit as st
 from gd_core.data import make_problem
 from gd_core.experiment import Experiment
 from gd_core.model import init_tutorial
-from gd_ui import controls
+from gd_ui import controls, presets
 from gd_ui.datasets import BUNDLED, BUNDLED_BY_KEY, DEFAULT_KEY, Dataset, read_bundled
 from gd_ui.status import ZONE_BADGE, sci
 
@@ -175,17 +175,22 @@ def run_controls(exp: Experiment, model: ModelChoice, dataset_key: str) -> RunCh
     a rate that suited one dataset can be 1000× off on another. A link sets everything at once and
     is never reset."""
     th = exp.theory
+    # A link followed within the session (a preset, say) carries an exact rate that must reach the
+    # slider as on a fresh visit, even when the same link also changes the dataset.
+    followed = presets.followed_link(st.query_params.get("lr"), st.session_state.get("lr"))
+    if followed:
+        st.session_state["lr"] = st.query_params["lr"]
     context = (dataset_key, model.predictors, model.standardize)
-    changed = st.session_state.get("_run_context", context) != context
+    changed = st.session_state.get("_run_context", context) != context and not followed
     st.session_state["_run_context"] = context
     lam = th.lambda_max
-    presets = (0.01 / lam, th.optimal_lr, 1.9 / lam, 2.1 / lam, 1e-4)
+    exact = (*(p.spelled for p in presets.presets(th)), 1e-4)  # presets as linked; the tutorial's rate
     # The rate to keep among the options even when it is off the grid: the widget's own value, the
     # value it had on the last page drawn (a page switch re-creates the widget), or a link's.
     linked = st.session_state.get("lr") or st.session_state.get("_lr_value") or (
         st.query_params.get("lr") if "_lr_seen" not in st.session_state else None)
     st.session_state["_lr_seen"] = True
-    options = controls.lr_options(th.critical_lr, presets, linked)
+    options = controls.lr_options(th.critical_lr, exact, linked)
     default = controls.default_lr(th.critical_lr, options)
     if changed:
         st.session_state["lr"] = default  # assigned, not dropped: the slider and the URL follow

@@ -10,7 +10,7 @@ import numpy as np
 import streamlit as st
 
 from gd_core.sweep import Sweep, directions, explain, sweep
-from gd_ui import sidebar
+from gd_ui import presenter, sidebar
 from gd_ui.lab_figures import (
     RUN_COLOURS,
     RateMark,
@@ -53,8 +53,7 @@ run = sidebar.run_controls(exp, model, dataset.key)
 w0, b0 = sidebar.start_in_model_space(exp, model, run)
 th = exp.theory
 
-st.markdown("<style>.block-container{padding-top:2.2rem}</style>", unsafe_allow_html=True)
-st.header("Learning-rate lab")
+presenter.page_header("Learning-rate lab")
 st.caption(f"{N_RATES} full-batch runs of {run.epochs:,} epochs from the sidebar's start, at rates from "
            "1/1000 to 10× this data's critical rate. Losses are MSE; the maths is for half the MSE, "
            "which is what the tutorial's gradient ŷ − y descends.")

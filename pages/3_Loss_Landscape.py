@@ -12,7 +12,7 @@ import streamlit as st
 
 from gd_core.descent import History
 from gd_core.optimizers import epochs_to_within, optimize, ridge_optimum
-from gd_ui import sidebar
+from gd_ui import presenter, sidebar
 from gd_ui.lab_figures import (
     METHOD_COLOURS,
     Landscape,
@@ -119,8 +119,7 @@ plain, ridge = ridge_optimum(train.x, train.y, 0.0), ridge_optimum(train.x, trai
 critical = ridge.critical_lr
 distance = float(np.hypot(plain.weights[0] - w0, plain.bias - b0))
 
-st.markdown("<style>.block-container{padding-top:2.2rem}</style>", unsafe_allow_html=True)
-st.header("Loss landscape")
+presenter.page_header("Loss landscape")
 scaled = "standardised " if model.standardize else ""
 st.caption(f"The training loss of the one-predictor model tomorrow's tmax ≈ w·{scaled}{model.shown} + b, "
            f"over (w, b), with the chosen optimizers starting from the same point. Critical rate 2/λmax = "
