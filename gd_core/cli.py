@@ -1,6 +1,7 @@
 """Command line: ``python -m gd_core fit FILE ...`` and ``python -m gd_core inspect FILE``.
 
-Every bad argument or file ends with one line ``error: ...`` on stderr and exit status 2.
+Every bad argument or file ends with one line ``error: ...`` on stderr and exit status 2; no
+warning ever reaches stderr; a reader that stops early (``| head``) ends the program quietly.
 """
 
 from __future__ import annotations
@@ -8,11 +9,16 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
+import warnings
 
+import numpy as np
+
+from gd_core.cli_inspect import cmd_inspect
 from gd_core.data import FILL_STRATEGIES, make_problem
 from gd_core.experiment import INITS, Experiment
-from gd_core.importer import ImportResult, import_weather, inspect_dict
+from gd_core.importer import import_weather
 
 MAX_EPOCHS = 10**9
 
@@ -22,11 +28,15 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
+    """An argparse parser whose errors are one ``error: ...`` line, not a usage dump."""
+
     def error(self, message):  # one line, no usage dump
+        """Raise instead of printing usage and exiting."""
         raise UsageError(message)
 
 
 def _positive_float(text: str) -> float:
+    """A finite number > 0 (the learning rate)."""
     value = _finite(text)
     if value <= 0:
         raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {text}")
@@ -34,6 +44,7 @@ def _positive_float(text: str) -> float:
 
 
 def _epochs(text: str) -> int:
+    """A whole number of epochs between 1 and ``MAX_EPOCHS``."""
     try:
         value = int(text)
     except ValueError:
@@ -44,6 +55,7 @@ def _epochs(text: str) -> int:
 
 
 def _finite(text: str) -> float:
+    """A finite number (no inf, no nan)."""
     try:
         value = float(text)
     except ValueError:
@@ -54,10 +66,12 @@ def _finite(text: str) -> float:
 
 
 def _floats(text: str) -> list[float]:
+    """Comma-separated finite numbers (``--w0 0.5,-1,2``)."""
     return [_finite(part) for part in text.split(",")]
 
 
 def _names(text: str) -> list[str]:
+    """Comma-separated column names, at least one."""
     names = [part.strip() for part in text.split(",") if part.strip()]
     if not names:
         raise argparse.ArgumentTypeError("give at least one column name, e.g. tmax,tmin,rain")
@@ -65,6 +79,7 @@ def _names(text: str) -> list[str]:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``fit`` and ``inspect`` subcommands and their options."""
     parser = _Parser(prog="python -m gd_core", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     fit = sub.add_parser("fit", help="train by full-batch gradient descent and report")
@@ -97,6 +112,7 @@ def load_frame(path: str, station: str | None = None):
 
 
 def fit_report(args) -> dict:
+    """Import, build the problem, descend, and gather the JSON report (numbers may be inf/nan)."""
     frame = load_frame(args.file, args.station)
     problem = make_problem(frame, args.predictors, args.target, fill=args.fill)
     exp = Experiment.build(problem, standardize=args.standardize)
@@ -104,7 +120,10 @@ def fit_report(args) -> dict:
         raise ValueError(f"--w0 has {len(args.w0)} values for {problem.n_features} predictors: "
                          f"give {problem.n_features} or one")
     w0, b0 = exp.initial(args.init, args.w0, args.b0)
-    history = exp.run(w0, b0, lr=args.lr, epochs=args.epochs)
+    # A rate so large that η·λ overflows is a run that diverges on its first step: the history says
+    # so (diverged_at=1, last finite state kept); the overflow itself is not an error worth a warning.
+    with np.errstate(over="ignore", invalid="ignore"):
+        history = exp.run(w0, b0, lr=args.lr, epochs=args.epochs)
     w, b = exp.to_original(history.final_weights, history.final_bias)
     th, opt = exp.theory, exp.optimum
     return {
@@ -133,13 +152,14 @@ def _json_safe(value):
 
 
 def _summary(args, r: dict) -> str:
+    """The readable report: model, start, fit, optimum, losses, baseline, theory, divergence."""
     names = args.predictors
     fit = ", ".join(f"{n}={v:.6g}" for n, v in zip(names, r["weights"]))
     opt = ", ".join(f"{n}={v:.6g}" for n, v in zip(names, r["optimum"]["weights"]))
     th = r["theory"]
     lines = [
         f"{args.target} ~ {' + '.join(names)}   (lr {args.lr:g}, {args.epochs:,} epochs, "
-        f"init {args.init}{', standardised' if args.standardize else ''})",
+        f"{start_text(args, len(names))}{', standardised' if args.standardize else ''})",
         f"fit      {fit}, bias={r['bias']:.6g}",
         f"optimum  {opt}, bias={r['optimum']['bias']:.6g}",
         f"MSE      train {r['loss']['train']:.6g}  valid {r['loss']['valid']:.6g}  "
@@ -160,44 +180,55 @@ def _summary(args, r: dict) -> str:
 
 
 def cmd_fit(args) -> str:
+    """The ``fit`` subcommand: one JSON object or the readable summary."""
     report = _json_safe(fit_report(args))
     return json.dumps(report) if args.json else _summary(args, report)
 
 
-def _inspect_summary(result: ImportResult) -> str:
-    r = result.report
-    sep = {"\t": "tab"}.get(r.separator, repr(r.separator))
-    found = [role for role in ("tmax", "tmin", "rain") if r.columns[role] is not None]
-    units = [f"temperature °{r.units['temperature']}" if r.units["temperature"] else "",
-             f"rain {r.units['rain']}" if r.units["rain"] else ""]
-    lines = [
-        f"format    {r.format} ({r.encoding}, separator {sep}, decimal {r.decimal!r}, "
-        f"{r.preamble_lines} line(s) before the header)",
-        f"dates     {r.start} .. {r.end}, {r.rows:,} rows (column {r.date_column!r}, {r.date_format})",
-        "columns   " + ", ".join(f"{role} <- {r.columns[role]!r}" for role in found),
-        "units     " + (", ".join(u for u in units if u) or "none"),
-        "missing   " + ", ".join(f"{role} {r.missing[role]:,}" for role in found),
-    ]
-    if r.stations:
-        lines.insert(2, f"station   {r.station} (of {len(r.stations)}: {', '.join(r.stations[:10])}"
-                        f"{', ...' if len(r.stations) > 10 else ''})")
-    lines += [f"note      {note}" for note in r.notes]
-    return "\n".join(lines)
+def start_text(args, n_features: int) -> str:
+    """The start actually used: ``init tutorial``, ``start w0=0.5,0.5 b0=1`` or ``init zeros with b0=7``."""
+    w0 = None if args.w0 is None else ",".join(f"{v:g}" for v in np.broadcast_to(args.w0, (n_features,)))
+    if w0 is not None and args.b0 is not None:
+        return f"start w0={w0} b0={args.b0:g}"
+    given = f"w0={w0}" if w0 is not None else f"b0={args.b0:g}" if args.b0 is not None else ""
+    return f"init {args.init}" + (f" with {given}" if given else "")
 
 
-def cmd_inspect(args) -> str:
-    result = import_weather(args.file, station=args.station)
-    return json.dumps(inspect_dict(result)) if args.json else _inspect_summary(result)
+def _one_line(exc: BaseException) -> str:
+    """``error: ...`` on one line, whatever the message holds."""
+    text = " ".join(str(exc).split())
+    return f"error: {text}" if isinstance(exc, UsageError | ValueError | OSError) else \
+        f"error: {type(exc).__name__}: {text}"
+
+
+def _run(argv) -> str:
+    """Parse and run one command; numeric warnings become errors, any other warning is silenced."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        warnings.simplefilter("error", RuntimeWarning)
+        args = build_parser().parse_args(argv)
+        return args.handler(args)
+
+
+def _quiet_stdout() -> None:
+    """After a closed pipe: send what is left in stdout's buffer to /dev/null, so exit is quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a real file (tests redirect it)
+        pass
 
 
 def main(argv=None) -> int:
+    """Run the command line; 0 on success (or a closed pipe), 2 with one ``error: ...`` line otherwise."""
     try:
-        args = build_parser().parse_args(argv)
-        print(args.handler(args))
-    except (UsageError, ValueError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        text = _run(argv)
+        print(text)
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader stopped early (| head): not an error, as for any Unix tool
+        _quiet_stdout()
+        return 0
     except Exception as exc:  # a bug or an unforeseen file: still one line, never a traceback
-        print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(_one_line(exc), file=sys.stderr)
         return 2
     return 0

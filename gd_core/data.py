@@ -17,6 +17,10 @@ import pandas as pd
 FILL_STRATEGIES = ("ffill", "drop", "interpolate")
 MIN_ROWS = 10  # fewer rows than this cannot give a train, validation and test split worth the name
 TOMORROW = "_tomorrow"
+# Sums of squares and cross products (the Hessian AᵀA/n, the optimum, the losses) must stay far from
+# float64's largest number (1.8e308): the solver multiplies them again (eigenvalues, η·λ, losses), so
+# we keep a factor of 10⁶ in hand. Any real weather value is more than 10¹⁰⁰ times smaller than that.
+MOMENT_LIMIT = float(np.finfo(np.float64).max) / 1e6
 
 
 def read_weather_csv(path: str | Path) -> pd.DataFrame:
@@ -74,6 +78,7 @@ class Problem:
 
     @property
     def n_features(self) -> int:
+        """Number of predictors, d."""
         return len(self.predictors)
 
 
@@ -91,13 +96,7 @@ def make_problem(frame: pd.DataFrame, predictors, target: str, *, fill: str = "f
         raise ValueError(f"predictors repeat a column: {', '.join(predictors)}")
     source = target[: -len(TOMORROW)] if target.endswith(TOMORROW) else None
     needed = list(predictors) + ([target] if target in frame.columns else [source] if source else [target])
-    missing = [c for c in needed if c not in frame.columns]
-    if missing:
-        have = ", ".join(map(str, frame.columns)) or "none"
-        raise ValueError(f"unknown column {missing[0]!r}: the data has {have}")
-    for column in needed:
-        if not pd.api.types.is_numeric_dtype(frame[column]):
-            raise ValueError(f"column {column!r} is not numeric: fix or remove its non-numeric values")
+    _check_columns(frame, predictors, needed)
     # Only the columns used ("drop" must not lose a day to a gap in a column the model ignores),
     # plus the target's own column for the "tomorrow = today" baseline.
     used = list(dict.fromkeys(needed + ([source] if source in frame.columns else [])))
@@ -105,8 +104,10 @@ def make_problem(frame: pd.DataFrame, predictors, target: str, *, fill: str = "f
     if target not in data.columns:
         data = add_tomorrow(data, source)
     values = data[list(predictors) + [target]].to_numpy(dtype=float)
-    if not np.isfinite(values[~np.isnan(values)]).all():
-        raise ValueError("the data contains infinite values (e.g. 1e309): remove or correct them")
+    infinite = np.isinf(values).any(axis=0)
+    if infinite.any():
+        column = (*predictors, target)[int(np.argmax(infinite))]
+        raise ValueError(f"column {column!r} contains infinite values (e.g. 1e309): remove or correct them")
     keep = ~np.isnan(values).any(axis=1)
     data = data[keep]
     n = len(data)
@@ -115,6 +116,7 @@ def make_problem(frame: pd.DataFrame, predictors, target: str, *, fill: str = "f
     today = data[source].to_numpy(dtype=float) if source in data.columns else None
     x = data[list(predictors)].to_numpy(dtype=float)
     y = data[target].to_numpy(dtype=float)
+    _check_moments(x, y, (*predictors, target))
     dates = data.index.to_numpy()
     a, b = split_points(n)
     parts = [slice(0, a), slice(a, b), slice(b, n)]
@@ -125,3 +127,37 @@ def make_problem(frame: pd.DataFrame, predictors, target: str, *, fill: str = "f
                          "on every training day): it cannot help and makes the problem singular; "
                          "leave it out of the predictors")
     return Problem(predictors, target, *splits)
+
+
+def _check_columns(frame: pd.DataFrame, predictors: tuple[str, ...], needed: list[str]) -> None:
+    """Every column needed exists, is numeric and has at least one value."""
+    missing = [c for c in needed if c not in frame.columns]
+    if missing:
+        have = ", ".join(map(str, frame.columns)) or "none"
+        raise ValueError(f"unknown column {missing[0]!r}: the data has {have}")
+    for column in needed:
+        if not pd.api.types.is_numeric_dtype(frame[column]):
+            raise ValueError(f"column {column!r} is not numeric: fix or remove its non-numeric values")
+        if frame[column].isna().all():
+            role = "a predictor" if column in predictors else "the target"
+            raise ValueError(f"{column} has no values (every cell is empty or missing), so it cannot be "
+                             f"{role}: choose another column, or a file where {column} has data")
+
+
+def _check_moments(x: np.ndarray, y: np.ndarray, names: tuple[str, ...]) -> None:
+    """Refuse values whose squares, or products with the target, summed over the rows, would overflow.
+
+    ``x`` : (n, d), ``y`` : (n,). A value like 1.3e154 is finite, but its square is not: every loss,
+    gradient and eigenvalue computed from it would be inf or NaN. Names the first such column.
+    """
+    a = np.column_stack([x, y])
+    with np.errstate(over="ignore", invalid="ignore"):
+        sums = np.abs(a.T @ a)
+    ok = np.isfinite(sums) & (sums <= MOMENT_LIMIT)
+    if ok.all():
+        return
+    j = int(np.argmin(np.diag(ok))) if not np.diag(ok).all() else int(np.argmin(ok[:, -1]))
+    largest = float(np.max(np.abs(a[:, j])))
+    raise ValueError(f"column {names[j]!r} has values too large to compute with (largest {largest:.3g}: "
+                     "their squares summed over the rows overflow): check its unit, or remove or correct "
+                     "those values (daily weather values are below 10,000)")

@@ -242,3 +242,42 @@ def test_drop_strategy_ignores_gaps_in_unused_columns():
                           "wind": np.where(np.arange(30) % 3 == 0, np.nan, 1.0)}, index=days)
     p = make_problem(frame, ["tmax"], "tmax_tomorrow", fill="drop")
     assert len(p.train.y) + len(p.valid.y) + len(p.test.y) == 29  # every day but the last
+
+
+# --- values the solver cannot square, and columns without values (hardening 2b, 2c) ----------------
+
+@pytest.mark.parametrize("value", [1.3e154, 1e308, -1e308, 1e200])
+@pytest.mark.parametrize("column", ["tmax", "tmin"])
+def test_values_whose_squares_overflow_are_refused_naming_the_column(column, value):
+    frame = small_frame(30)
+    frame.loc[frame.index[5], column] = value
+    with pytest.raises(ValueError, match=rf"column '{column}' has values too large to compute with"):
+        make_problem(frame, ["tmax", "tmin"], "tmax_tomorrow")
+
+
+def test_a_target_column_too_large_is_named():
+    frame = small_frame(30, tmax_tomorrow=np.full(30, 2e160))
+    with pytest.raises(ValueError, match="'tmax_tomorrow' has values too large"):
+        make_problem(frame, ["tmin"], "tmax_tomorrow")
+
+
+def test_large_but_representable_values_still_make_a_problem():
+    frame = small_frame(30)
+    frame.loc[frame.index[5], "tmin"] = 1e100  # absurd as weather, harmless to float64 sums
+    assert make_problem(frame, ["tmax", "tmin"], "tmax_tomorrow").n_features == 2
+
+
+def test_an_all_empty_column_is_named_not_reported_as_too_few_rows():
+    frame = small_frame(30, rain=np.full(30, np.nan))
+    with pytest.raises(ValueError, match=r"^rain has no values .* a predictor"):
+        make_problem(frame, ["tmax", "rain"], "tmax_tomorrow")
+    frame["tmax"] = np.nan
+    with pytest.raises(ValueError, match=r"^tmax has no values .* the target"):
+        make_problem(frame, ["tmin"], "tmax_tomorrow")
+
+
+def test_infinite_values_are_named_by_column():
+    frame = small_frame()
+    frame.iloc[4, 1] = -np.inf
+    with pytest.raises(ValueError, match="column 'tmin' contains infinite values"):
+        make_problem(frame, ["tmax", "tmin"], "tmax_tomorrow")

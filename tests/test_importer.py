@@ -11,8 +11,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from gd_core.cli_inspect import inspect_dict
 from gd_core.data import read_weather_csv
-from gd_core.importer import ImportResult, WeatherFileError, csv_safe, import_weather, inspect_dict
+from gd_core.importer import ImportResult, WeatherFileError, import_weather
+from gd_ui.safe import csv_safe
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -104,8 +106,12 @@ def test_ghcn_by_station_tenths_and_padding(tmp_path):
 
 
 def test_ghcn_tenths_can_be_overridden(tmp_path):
-    result = import_weather(fx.ghcn_by_station(tmp_path), overrides={"tenths": False})
-    assert result.frame["tmax"].iloc[0] == 289
+    # read as whole °C, GHCN tenths are impossible temperatures (289 °C): refused, naming the fix
+    with pytest.raises(WeatherFileError, match=r"4 of 4 values in the tmax column 'TMAX' .*tenths"):
+        import_weather(fx.ghcn_by_station(tmp_path), overrides={"tenths": False})
+    result = import_weather(fx.tidy(tmp_path), overrides={"tenths": True})
+    assert result.frame["tmax"].iloc[0] == pytest.approx(1.28)
+    assert "as corrected" in _notes(result)
 
 
 def test_meteostat_web_export_with_empty_columns(tmp_path):
@@ -189,7 +195,7 @@ def test_visual_crossing_quoted_text_and_unsorted_rows(tmp_path):
     _check_frame(result, {"tmax": [15.2, 16.1, 18.3, 14.0], "tmin": [8.4, 7.9, 9.0, 10.2],
                           "rain": [3.6, 0, 0, 7.1]},
                  ["2022-03-01", "2022-03-02", "2022-03-03", "2022-03-04"])
-    assert "sorted the rows by date (2 rows were out of order)" in _notes(result)
+    assert "sorted the rows by date (2 rows out of order)" in _notes(result)
 
 
 def test_european_spreadsheet_decimal_comma_cp1252(tmp_path):
@@ -355,7 +361,7 @@ def test_column_and_unit_overrides(tmp_path):
     ({"tmax": "nope"}, "not a column"),
     ({"date_column": "tmax"}, "does not hold dates"),
     ({"date_format": "whenever"}, "unknown date_format"),
-    ({"date_format": "year/month/day columns", "date_column": "date"}, "leave date_column out"),
+    ({"date_format": "year/month/day columns", "date_column": "date"}, "leave the date column to detection"),
 ])
 def test_bad_overrides_are_named(tmp_path, overrides, word):
     with pytest.raises(WeatherFileError, match=word):

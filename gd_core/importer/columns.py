@@ -1,12 +1,13 @@
-"""Column names → roles (date, tmax, tmin, rain, station, flags), units in names, and the source format.
+"""Column names → roles (date, tmax, tmin, rain, station, flags) and units stated in names.
 
-Part of the weather importer (``gd_core.importer``). Columns are found by name patterns only, never
-by position: providers reorder and add columns freely.
+Columns are found by name patterns only, never by position: providers reorder and add columns freely.
 """
 
 from __future__ import annotations
 
 import re
+
+from gd_core.importer.messages import name_list
 
 ROLES = ("tmax", "tmin", "rain")
 TOMORROW = "_tomorrow"
@@ -35,7 +36,7 @@ _STATION_NAMES = ("station", "stations_id", "station_id", "stationid", "climate_
                   "wmo_id", "station_name", "name", "location")
 _YEAR, _MONTH, _DAY = {"year", "yyyy", "yr", "jahr"}, {"month", "mm", "mon", "mo", "monat"}, \
     {"day", "dd", "dy", "tag"}
-_TIME_ZONES = {"cdt", "cst", "edt", "est", "mdt", "mst", "pdt", "pst", "akdt", "akst", "hst", "gmt", "utc",
+TIME_ZONES = {"cdt", "cst", "edt", "est", "mdt", "mst", "pdt", "pst", "akdt", "akst", "hst", "gmt", "utc",
                "bst", "cet", "cest"}
 
 
@@ -93,8 +94,8 @@ def map_roles(names: tuple[str, ...]) -> tuple[dict[str, int | None], list[str]]
         chosen[role] = cands[0][1] if cands else None
         others = [names[i] for _, i in cands[1:]]
         if others:
-            notes.append(f"{role}: used {names[cands[0][1]]!r}, not {', '.join(map(repr, others))} "
-                         f"(change with {role}=...)")
+            notes.append(f"{role}: used {names[cands[0][1]]!r}, not {name_list(others)} "
+                         f"(if that is wrong, correct the {role} column)")
     return chosen, notes
 
 
@@ -124,6 +125,7 @@ def ymd_columns(names: tuple[str, ...]) -> tuple[int | None, int | None, int | N
     normed = [norm(n) for n in names]
 
     def first(words):
+        """Index of the first column named one of ``words``."""
         return next((i for i, n in enumerate(normed) if n in words), None)
 
     return first(_YEAR), first(_MONTH), first(_DAY)
@@ -137,7 +139,7 @@ def date_name_rank(name: str) -> int:
         return 0
     if "date" in n or "datum" in n or ("time" in n and "sun" not in n):
         return 1
-    if name.startswith("Unnamed: ") or n in _TIME_ZONES:
+    if name.startswith("Unnamed: ") or n in TIME_ZONES:
         return 2
     return 3
 
@@ -190,48 +192,3 @@ def flag_columns(names: tuple[str, ...], index: int) -> dict[str, int]:
     if after[1:2] == ["quality_flag"]:
         out["qflag"] = index + 2
     return out
-
-
-def identify_format(names: tuple[str, ...], roles: dict[str, int | None], *, date_index: int | None,
-                    separator: str, decimal: str, preamble: str, headerless: bool) -> str:
-    """A human name for the export, from its column names (and separator, decimal mark, preamble)."""
-    normed = [norm(n) for n in names]
-    have = set(normed)
-    raw_low = [n.lower() for n in names]
-    if headerless:
-        return "Meteostat"
-    if "mess_datum" in have and have & {"txk", "tnk", "rsk"}:
-        return "DWD klima_tag"
-    if "date_time" in have and ("climate_id" in have or any(n.startswith("max temp (") for n in raw_low)):
-        return "Environment Canada"
-    if any(re.fullmatch(r"max_?temperature[fc]", n) for n in normed) or (normed and normed[0] in _TIME_ZONES):
-        return "Weather Underground"
-    if any(n.startswith(("temperature_2m", "precipitation_sum")) for n in normed) or \
-            "utc_offset_seconds" in preamble:
-        return "Open-Meteo"
-    if "tavg" in have and have & {"wdir", "wspd", "wpgt", "pres", "tsun"}:
-        return "Meteostat"
-    if have & {"tempmax", "tempmin"} and "datetime" in have:
-        return "Visual Crossing"
-    if "station" in have and "date" in have:
-        if "station_name" in have:
-            return "NOAA CDO daily summaries (legacy)"
-        date_first = normed.index("date") < normed.index("name" if "name" in have else "latitude") \
-            if have & {"name", "latitude"} else False
-        if date_first:
-            return "GHCN-Daily by-station CSV"
-        return "NOAA CDO daily summaries"
-    mapped = [names[i] for i in roles.values() if i is not None]
-    if mapped and all(n in {"tmax", "tmin", "rain"} for n in mapped) and date_index is not None and \
-            date_name_rank(names[date_index]) in (0, 2):
-        return "Tutorial / tidy CSV"
-    if separator == ";" or decimal == ",":
-        return "European spreadsheet"
-    return "generic CSV"
-
-
-# Units fixed by the provider whatever the column names say.
-FORMAT_UNITS = {"DWD klima_tag": ("C", "mm"), "Meteostat": ("C", "mm"),
-                "GHCN-Daily by-station CSV": ("C", "mm")}
-# Column names of old headerless Meteostat bulk files (daily, 11 columns).
-METEOSTAT_BULK = ("date", "tavg", "tmin", "tmax", "prcp", "snow", "wdir", "wspd", "wpgt", "pres", "tsun")
