@@ -15,17 +15,10 @@ from gd_core.data import (
 )
 from gd_core.descent import DIVERGENCE_FACTOR, History, gradient_descent, record_epochs
 from gd_core.experiment import INITS, Experiment
-from gd_core.importer import (
-    ImportReport,
-    ImportResult,
-    WeatherFileError,
-    csv_safe,
-    import_weather,
-    inspect_dict,
-)
-from gd_core.landscape import Slice, loss_curve, loss_grid
+from gd_core.importer import ImportReport, ImportResult, WeatherFileError, import_weather
 from gd_core.model import backward, forward, init_params, init_tutorial, mse, mse_grad, param_grads
-from gd_core.quadratic import Quadratic, gradient_descent_fast
+from gd_core.optimizers import METHODS, OPTIMIZERS, Optimizer, optimize
+from gd_core.quadratic import Quadratic, along, augment, epochs_for_factor, is_singular
 from gd_core.scaling import Standardizer
 from gd_core.theory import ZONES, Optimum, Theory, least_squares, persistence_baseline, theory
 
@@ -33,36 +26,38 @@ __all__ = [
     "DIVERGENCE_FACTOR",
     "FILL_STRATEGIES",
     "INITS",
+    "METHODS",
+    "OPTIMIZERS",
     "ZONES",
     "Experiment",
     "History",
     "ImportReport",
     "ImportResult",
+    "Optimizer",
     "Optimum",
     "Problem",
     "Quadratic",
-    "Slice",
     "Split",
     "Standardizer",
     "Theory",
     "WeatherFileError",
     "add_tomorrow",
+    "along",
+    "augment",
     "backward",
-    "csv_safe",
+    "epochs_for_factor",
     "fill_missing",
     "forward",
     "gradient_descent",
-    "gradient_descent_fast",
     "import_weather",
     "init_params",
     "init_tutorial",
-    "inspect_dict",
+    "is_singular",
     "least_squares",
-    "loss_curve",
-    "loss_grid",
     "make_problem",
     "mse",
     "mse_grad",
+    "optimize",
     "param_grads",
     "persistence_baseline",
     "read_weather_csv",

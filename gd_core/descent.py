@@ -1,6 +1,6 @@
 """Full-batch gradient descent, written as the tutorial writes it, recording a bounded history.
 
-This literal loop is the readable reference. ``gd_core.fast`` computes the same iterates in
+This literal loop is the readable reference. ``gd_core.quadratic`` computes the same iterates in
 closed form; the tests hold the two to 1e-9.
 """
 
@@ -16,17 +16,51 @@ DIVERGENCE_FACTOR = 1e12  # a loss this many times the starting loss counts as d
 MAX_POINTS = 400  # recorded epochs per run, at most
 
 
-def record_epochs(epochs: int, max_points: int = MAX_POINTS) -> np.ndarray:
-    """Epochs to record: all of them for short runs; else the first quarter of the budget densely,
-    then log-spaced to the last, so both the fast early motion and the late creep are visible.
-    Always includes 0 and ``epochs``."""
+def record_epochs(epochs: int, max_points: int = MAX_POINTS, diverged_at: int | None = None) -> np.ndarray:
+    """Epochs to record (and to show): all of them for short runs; else the first quarter of the
+    budget densely, then log-spaced to the last, so both the fast early motion and the late creep
+    are visible. Always includes 0 and the last epoch kept: ``epochs``, or ``diverged_at - 1`` for a
+    diverged run (whose schedule is the full run's, cut before ``diverged_at``).
+
+    **Every gap between consecutive recorded epochs is odd.** A direction whose factor ``1 - ηλ`` is
+    negative flips sign every epoch, hence between any two epochs an odd number apart: with odd gaps a
+    zig-zag stays a zig-zag in every chart and animation, never aliased into a smooth one-sided approach
+    (with even gaps every shown epoch would land on the same side).
+    """
     if max_points < 2:
         raise ValueError(f"max_points must be at least 2 (epoch 0 and the last), got {max_points}")
     if epochs + 1 <= max_points:
-        return np.arange(epochs + 1)
-    head = max(max_points // 4, 1)  # geomspace cannot start at 0: epoch 0 is always in the head
-    tail = np.geomspace(head, epochs, max_points - head) if max_points > 2 else np.array([epochs])
-    return np.union1d(np.arange(head), np.round(tail).astype(np.int64))
+        base = np.arange(epochs + 1)
+    elif max_points == 2:  # just the ends: no room for the odd-gap rule
+        base = np.array([0, epochs])
+    else:
+        head = max(max_points // 4, 1)  # geomspace cannot start at 0: epoch 0 is always in the head
+        tail = np.geomspace(head, epochs, max_points - head) if max_points > 2 else np.array([epochs])
+        base = odd_gaps(np.union1d(np.arange(head), np.round(tail).astype(np.int64)), epochs)
+    if diverged_at is None:
+        return base
+    if max_points == 2:
+        return np.array([0, diverged_at - 1]) if diverged_at > 1 else np.array([0])
+    return odd_gaps(base[base < diverged_at], diverged_at - 1)
+
+
+def odd_gaps(candidates, last: int) -> np.ndarray:
+    """``candidates`` (sorted integers, starting at 0) nudged by one where needed so that consecutive
+    epochs are an odd number apart, ending exactly at ``last``."""
+    out = [0]
+    for value in (int(v) for v in np.asarray(candidates)[1:] if v < last):
+        if (value - out[-1]) % 2 == 0:
+            value = value - 1 if value - 1 > out[-1] else value + 1
+        if value < last:
+            out.append(value)
+    if last > 0:
+        if (last - out[-1]) % 2 == 0:
+            if len(out) > 1:
+                out.pop()  # the gap before it was odd, the new one is odd + even
+            else:
+                out.append(last - 1)
+        out.append(last)
+    return np.asarray(out, dtype=np.int64)
 
 
 def checked_start_loss(loss: float) -> float:
@@ -99,14 +133,14 @@ def gradient_descent(x, y, w, b, *, lr: float, epochs: int, x_valid=None, y_vali
     x_valid, y_valid : optional validation data, evaluated only at recorded epochs
     """
     record = set(record_epochs(epochs, max_points).tolist())
-    rows: list[tuple] = []
+    rows: dict[int, tuple] = {}
+    recent: list[tuple] = []  # the last two states: a diverged run ends on them
     w = np.asarray(w, dtype=float).copy()
     b = float(b)
     with np.errstate(all="ignore"):
         start_loss = mse(y, forward(x, w, b))
     limit = divergence_limit(checked_start_loss(start_loss))
     diverged_at = None
-    last = None
     with np.errstate(all="ignore"):  # divergence is detected below, never warned about
         for epoch in range(epochs + 1):
             predictions = forward(x, w, b)
@@ -115,15 +149,22 @@ def gradient_descent(x, y, w, b, *, lr: float, epochs: int, x_valid=None, y_vali
                 diverged_at = epoch
                 break
             grad = mse_grad(y, predictions)
-            last = (epoch, w, b, loss, grad)
+            recent = [*recent[-1:], (epoch, w, b, loss, grad)]
             if epoch in record:
-                rows.append(_row(last, x, x_valid, y_valid))
+                rows[epoch] = _row(recent[-1], x, x_valid, y_valid)
             if epoch == epochs:
                 break
             w, b = backward(x, grad, w, b, lr)
-    if diverged_at is not None and rows[-1][0] != last[0]:
-        rows.append(_row(last, x, x_valid, y_valid))
-    return history_from_rows(rows, lr, epochs, diverged_at)
+    kept = kept_rows(rows, recent, record_epochs(epochs, max_points, diverged_at),
+                     lambda state: _row(state, x, x_valid, y_valid))
+    return history_from_rows(kept, lr, epochs, diverged_at)
+
+
+def kept_rows(rows: dict, recent: list, kept: np.ndarray, make_row) -> list:
+    """The recorded rows of the epochs ``kept``; the last one or two of a diverged run (the last finite
+    state, and the one before when the odd-gap rule needs it) come from the ``recent`` states."""
+    states = {state[0]: state for state in recent}
+    return [rows[e] if e in rows else make_row(states[e]) for e in kept.tolist()]
 
 
 def _row(state, x, x_valid, y_valid) -> tuple:

@@ -10,7 +10,7 @@ The objective. With ``θ = (w, b)`` and ``α = l2``, descent minimises
 
 so its gradient is the tutorial's plus ``α·w``:  ``g = (xᵀ(ŷ - y)/n + α·w,  mean(ŷ - y))``.
 The loss *recorded* is ``2J = MSE + α‖w‖²``, in MSE units: exactly the MSE when ``l2 = 0``, and always
-the quantity whose minimum is :func:`ridge_optimum` (so "within 1 % of the optimum" stays meaningful).
+the quantity whose minimum is ``Quadratic.ridge(α)`` (so "within 1 % of the optimum" stays meaningful).
 
 The update rules (η = ``lr``; v, s, m start at zero; t counts updates from 1):
 
@@ -31,19 +31,23 @@ shuffles the rows every epoch with one ``np.random.default_rng(seed)`` for the w
 update per batch (the last batch may be smaller); an epoch is still one pass over the data and the
 recorded loss is always on the full training set.
 
-Cost. These are literal Python loops: one forward and one backward pass over the rows per full-batch
-epoch, like the tutorial's loop (Nesterov adds one at its look-ahead point), plus one small update per
-mini-batch. Measured on a shared 2-core
-machine, one predictor: full batch ≈ 35 µs/epoch on 1,021 rows (Seattle) and ≈ 0.3 ms/epoch on 23,187
-rows (Clemson; the tutorial's loop ≈ 0.2 ms), so a few thousand epochs take 0.1-1 s; batch size 32 ≈
-14 ms/epoch on 23,187 rows; stochastic (batch size 1) ≈ 12-15 µs per update, ≈ 0.35 s per epoch there.
+The registry. Each optimizer is one :class:`Optimizer` record in :data:`OPTIMIZERS`: its update rule
+(one function, θ and state in, θ and state out), its starting state, its hyperparameters with their
+defaults, and how the app shows it (label, palette colour name, marker symbol). Adding an optimizer is
+one function plus one entry; :func:`optimize` (rows, literal) and
+:func:`gd_core.trajectories.trajectory` (on the quadratic, fast) both read the registry.
+
+Cost. These are literal Python loops over the rows, kept as the readable reference and for
+mini-batches; full-batch runs on the loss landscape use :mod:`gd_core.trajectories`, which needs no
+rows at all.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import partial
 
 import numpy as np
@@ -55,19 +59,10 @@ from gd_core.descent import (
     divergence_limit,
     healthy,
     history_from_rows,
+    kept_rows,
     record_epochs,
 )
 from gd_core.model import forward, mse, mse_grad, param_grads
-
-METHODS = ("gd", "momentum", "nesterov", "rmsprop", "adam")
-HYPERPARAMETERS = {  # which keyword arguments each method reads (besides lr)
-    "gd": (),
-    "momentum": ("beta",),
-    "nesterov": ("beta",),
-    "rmsprop": ("rho", "eps"),
-    "adam": ("beta", "beta2", "eps"),
-}
-
 
 # --- the objective: forward next to backward ----------------------------------------------------
 
@@ -91,12 +86,6 @@ def _gradient_from(x, y, predictions, w, l2) -> np.ndarray:
 
 
 # --- the update rules: one epoch-free step each, θ and state in, θ and state out -----------------
-
-def _start_state(method: str, theta: np.ndarray) -> dict:
-    zero = np.zeros_like(theta)
-    return {"gd": {}, "momentum": {"v": zero}, "nesterov": {"v": zero}, "rmsprop": {"s": zero},
-            "adam": {"m": zero, "s": zero, "t": 0}}[method]
-
 
 def _gd(theta, grad_at, state, *, lr):
     """θ ← θ - η·g."""
@@ -133,7 +122,57 @@ def _adam(theta, grad_at, state, *, lr, beta, beta2, eps):
     return theta - lr * m_hat / (np.sqrt(s_hat) + eps), {"m": m, "s": s, "t": t}
 
 
-_RULES = {"gd": _gd, "momentum": _momentum, "nesterov": _nesterov, "rmsprop": _rmsprop, "adam": _adam}
+# --- the registry ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Optimizer:
+    """One optimizer: its update rule and everything the app needs to run and show it.
+
+    ``rule(theta, grad_at, state, *, lr, **hyper) -> (theta, state)`` is one update; ``start(theta)``
+    is its state before the first; ``hyper`` its hyperparameters (besides η) with their defaults and
+    labels; ``colour`` a palette name (gd_ui maps it to the Okabe–Ito hex), ``symbol`` a Plotly marker;
+    ``adaptive``: η is a step size (the rule divides by the gradient's running size), not a multiple of
+    the curvature's critical rate. ``linear``: the update is linear in (θ, state) on a quadratic, so
+    :mod:`gd_core.trajectories` runs it in closed form.
+    """
+
+    key: str
+    label: str
+    rule: Callable
+    start: Callable[[np.ndarray], dict]
+    colour: str
+    symbol: str
+    hyper: dict[str, float] = field(default_factory=dict)
+    hyper_labels: dict[str, str] = field(default_factory=dict)
+    adaptive: bool = False
+    linear: bool = False
+
+
+def _zeros(*names):
+    return lambda theta: {name: np.zeros_like(theta) for name in names}
+
+
+OPTIMIZERS: dict[str, Optimizer] = {o.key: o for o in (
+    Optimizer("gd", "Gradient descent", _gd, _zeros(), "blue", "circle", linear=True),
+    Optimizer("momentum", "Momentum", _momentum, _zeros("v"), "orange", "square", {"beta": 0.9},
+              {"beta": "β"}, linear=True),
+    Optimizer("nesterov", "Nesterov", _nesterov, _zeros("v"), "green", "diamond", {"beta": 0.9},
+              {"beta": "β"}, linear=True),
+    Optimizer("rmsprop", "RMSProp", _rmsprop, _zeros("s"), "purple", "triangle-up",
+              {"rho": 0.9, "eps": 1e-8}, {"rho": "ρ", "eps": "ε"}, adaptive=True),
+    Optimizer("adam", "Adam", _adam, lambda theta: {**_zeros("m", "s")(theta), "t": 0}, "vermillion",
+              "pentagon", {"beta": 0.9, "beta2": 0.999, "eps": 1e-8},
+              {"beta": "β₁", "beta2": "β₂", "eps": "ε"}, adaptive=True),
+)}
+METHODS = tuple(OPTIMIZERS)
+
+
+def settings(method: str, **given) -> dict[str, float]:
+    """The hyperparameters ``method`` reads, its defaults overridden by ``given`` (others ignored)."""
+    if method not in OPTIMIZERS:
+        raise ValueError(f"unknown method {method!r}: use one of {', '.join(METHODS)}")
+    defaults = OPTIMIZERS[method].hyper
+    return {k: float(given[k]) if given.get(k) is not None else v for k, v in defaults.items()}
 
 
 def _shuffled_batches(x, y, batch_size, rng):
@@ -153,20 +192,20 @@ def _known_at(theta, g, fallback):
 # --- the loop ----------------------------------------------------------------------------------
 
 def optimize(x, y, w0, b0, *, method: str = "gd", lr: float, epochs: int,
-             beta: float = 0.9, beta2: float = 0.999, rho: float = 0.9, eps: float = 1e-8,
-             batch_size: int | None = None, seed: int = 0, l2: float = 0.0,
+             beta: float | None = None, beta2: float | None = None, rho: float | None = None,
+             eps: float | None = None, batch_size: int | None = None, seed: int = 0, l2: float = 0.0,
              x_valid=None, y_valid=None, max_points: int | None = MAX_POINTS) -> History:
-    """Descend ``J = ½·mean((x·w + b - y)²) + ½·l2·‖w‖²`` with one of :data:`METHODS`.
+    """Descend ``J = ½·mean((x·w + b - y)²) + ½·l2·‖w‖²`` with one of :data:`METHODS`, over the rows.
 
     Parameters
     ----------
     x : ndarray of shape (n_samples, n_features)
     y : ndarray of shape (n_samples,)
     w0 : ndarray of shape (n_features,); b0 : float -- the starting parameters
-    method : "gd", "momentum", "nesterov", "rmsprop" or "adam" (update rules in the module docstring)
+    method : a key of :data:`OPTIMIZERS` (update rules in the module docstring)
     lr : learning rate η > 0;  epochs : passes over the data (≥ 0)
-    beta : momentum β (momentum, nesterov) and Adam's β₁, in [0, 1)
-    beta2 : Adam's β₂, in [0, 1);  rho : RMSProp's decay ρ, in [0, 1);  eps : ε > 0 (rmsprop, adam)
+    beta, beta2, rho, eps : hyperparameters (None: the registry's default); only those the method
+        reads are used: β (momentum, Nesterov, Adam's β₁), β₂ (Adam), ρ (RMSProp), ε (RMSProp, Adam)
     batch_size : rows per update; None (or ≥ n_samples) for full batch
     seed : seeds ``np.random.default_rng`` for the per-epoch shuffles (mini-batch only)
     l2 : ridge strength α ≥ 0 (weights only, never the bias)
@@ -178,18 +217,20 @@ def optimize(x, y, w0, b0, *, method: str = "gd", lr: float, epochs: int,
     History : ``train_loss`` is MSE + l2·‖w‖² on the full training set; ``grad_w``/``grad_b`` are
     the full-batch ∇J at the recorded parameters; ``lr`` is η.
     """
+    hyper = settings(method, beta=beta, beta2=beta2, rho=rho, eps=eps)
     x, y, theta, x_valid, y_valid = _validated(
-        x, y, w0, b0, method=method, lr=lr, epochs=epochs, beta=beta, beta2=beta2, rho=rho, eps=eps,
-        batch_size=batch_size, l2=l2, x_valid=x_valid, y_valid=y_valid, max_points=max_points)
-    settings = {"lr": lr, "beta": beta, "beta2": beta2, "rho": rho, "eps": eps}
-    step = partial(_RULES[method], **{k: settings[k] for k in ("lr", *HYPERPARAMETERS[method])})
-    state = _start_state(method, theta)
+        x, y, w0, b0, lr=lr, epochs=epochs, hyper=hyper, batch_size=batch_size, l2=l2,
+        x_valid=x_valid, y_valid=y_valid, max_points=max_points)
+    optimizer = OPTIMIZERS[method]
+    step = partial(optimizer.rule, lr=lr, **hyper)
+    state = optimizer.start(theta)
     rng = np.random.default_rng(seed)
     full_batch = batch_size is None or batch_size >= len(y)
-    record = set(record_epochs(epochs, epochs + 1 if max_points is None else max_points).tolist())
-    rows: list[tuple] = []
+    budget = epochs + 1 if max_points is None else max_points
+    record = set(record_epochs(epochs, budget).tolist())
+    rows: dict[int, tuple] = {}
+    recent: list[tuple] = []  # the last two states: a diverged run ends on them
     diverged_at = None
-    last = None
     with np.errstate(all="ignore"):  # divergence is detected below, never warned about
         start_loss = objective(y, forward(x, theta[:-1], theta[-1]), theta[:-1], l2)
         limit = divergence_limit(checked_start_loss(start_loss))
@@ -201,9 +242,9 @@ def optimize(x, y, w0, b0, *, method: str = "gd", lr: float, epochs: int,
                 diverged_at = epoch
                 break
             g = _gradient_from(x, y, predictions, w, l2)  # full-batch ∇J at θ, recorded as is
-            last = (epoch, theta, loss, g)
+            recent = [*recent[-1:], (epoch, theta, loss, g)]
             if epoch in record:
-                rows.append(_row(last, x_valid, y_valid))
+                rows[epoch] = _row(recent[-1], x_valid, y_valid)
             if epoch == epochs:
                 break
             if full_batch:  # rows in their original order: the tutorial's loop, bit for bit
@@ -211,9 +252,9 @@ def optimize(x, y, w0, b0, *, method: str = "gd", lr: float, epochs: int,
             else:
                 for x_batch, y_batch in _shuffled_batches(x, y, batch_size, rng):
                     theta, state = step(theta, partial(gradient, x_batch, y_batch, l2), state)
-        if diverged_at is not None and rows[-1][0] != last[0]:
-            rows.append(_row(last, x_valid, y_valid))
-    return history_from_rows(rows, lr, epochs, diverged_at)
+        kept = kept_rows(rows, recent, record_epochs(epochs, budget, diverged_at),
+                         lambda state: _row(state, x_valid, y_valid))
+    return history_from_rows(kept, lr, epochs, diverged_at)
 
 
 def _row(state, x_valid, y_valid) -> tuple:
@@ -223,11 +264,8 @@ def _row(state, x_valid, y_valid) -> tuple:
     return epoch, w, b, loss, valid, g[:-1], float(g[-1])
 
 
-def _validated(x, y, w0, b0, *, method, lr, epochs, beta, beta2, rho, eps, batch_size, l2,
-               x_valid, y_valid, max_points):
+def _validated(x, y, w0, b0, *, lr, epochs, hyper, batch_size, l2, x_valid, y_valid, max_points):
     """Check every argument once, with messages that name the value; return float arrays and θ₀."""
-    if method not in _RULES:
-        raise ValueError(f"unknown method {method!r}: use one of {', '.join(METHODS)}")
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     if x.ndim != 2 or y.ndim != 1 or len(x) != len(y) or len(y) == 0:
@@ -239,15 +277,10 @@ def _validated(x, y, w0, b0, *, method, lr, epochs, beta, beta2, rho, eps, batch
     theta = np.append(w0, float(b0))
     if not (np.isfinite(x).all() and np.isfinite(y).all() and np.isfinite(theta).all()):
         raise ValueError("x, y, w0 and b0 must be finite (no NaN or inf)")
-    if not (isinstance(lr, numbers.Real) and math.isfinite(lr) and lr > 0):
-        raise ValueError(f"lr must be a finite number > 0, got {lr!r}")
+    check_rate(lr)
     if isinstance(epochs, bool) or not isinstance(epochs, int | np.integer) or epochs < 0:
         raise ValueError(f"epochs must be a whole number ≥ 0, got {epochs!r}")
-    for name, value in (("beta", beta), ("beta2", beta2), ("rho", rho)):
-        if not 0 <= value < 1:
-            raise ValueError(f"{name} must be in [0, 1), got {value!r}")
-    if not (math.isfinite(eps) and eps > 0):
-        raise ValueError(f"eps must be a finite number > 0, got {eps!r}")
+    check_hyper(hyper)
     if batch_size is not None and (isinstance(batch_size, bool) or
                                    not isinstance(batch_size, int | np.integer) or batch_size < 1):
         raise ValueError(f"batch_size must be None (full batch) or a whole number ≥ 1, got {batch_size!r}")
@@ -266,57 +299,22 @@ def _validated(x, y, w0, b0, *, method, lr, epochs, beta, beta2, rho, eps, batch
     return x, y, theta, x_valid, y_valid
 
 
-# --- the ridge optimum and "how long to get there" ----------------------------------------------
-
-@dataclass(frozen=True)
-class RidgeOptimum:
-    """Minimiser of ½·mean((x·w + b - y)²) + ½·α‖w‖²; ``loss`` = MSE + α‖w‖² there, ``mse`` = MSE.
-
-    ``eigenvalues`` (ascending) are those of the penalised Hessian AᵀA/n + α·D: the penalty adds α to
-    the curvature along the weights (never the bias), so it always lowers the critical rate; the
-    condition number falls only where a flat weight direction was the bottleneck.
-    """
-
-    weights: np.ndarray
-    bias: float
-    loss: float
-    mse: float
-    l2: float
-    eigenvalues: np.ndarray
-
-    @property
-    def critical_lr(self) -> float:
-        """2/λmax of the penalised Hessian: above it full-batch GD on the penalised loss diverges."""
-        return 2 / float(self.eigenvalues[-1])
-
-    @property
-    def condition_number(self) -> float:
-        lam_min, lam_max = float(self.eigenvalues[0]), float(self.eigenvalues[-1])
-        return math.inf if lam_min <= lam_max * 1e-13 else lam_max / lam_min
+def check_rate(lr) -> None:
+    if not (isinstance(lr, numbers.Real) and math.isfinite(lr) and lr > 0):
+        raise ValueError(f"lr must be a finite number > 0, got {lr!r}")
 
 
-def ridge_optimum(x, y, l2: float) -> RidgeOptimum:
-    """Closed form: the normal equations (AᵀA/n + α·D)·θ = Aᵀy/n, with ``A = [x, 1]`` and
-    ``D = diag(1, …, 1, 0)`` so the bias is unpenalised.
+def check_hyper(hyper: dict) -> None:
+    """Decays in [0, 1), ε finite and > 0."""
+    for name, value in hyper.items():
+        if name == "eps":
+            if not (math.isfinite(value) and value > 0):
+                raise ValueError(f"eps must be a finite number > 0, got {value!r}")
+        elif not 0 <= value < 1:
+            raise ValueError(f"{name} must be in [0, 1), got {value!r}")
 
-    For α > 0 the matrix is positive definite (its Schur complement is cov(x) + αI); for α = 0 this is
-    ordinary least squares, solved by ``lstsq`` (minimum-norm when predictors are collinear).
-    """
-    x = np.asarray(x, dtype=float)
-    y = np.asarray(y, dtype=float)
-    if not (math.isfinite(l2) and l2 >= 0):
-        raise ValueError(f"l2 must be a finite number ≥ 0, got {l2!r}")
-    a = np.column_stack([x, np.ones(len(x))])
-    hessian = a.T @ a / len(a) + np.diag(np.append(np.full(x.shape[1], float(l2)), 0.0))
-    if l2 > 0:
-        theta = np.linalg.solve(hessian, a.T @ y / len(a))
-    else:
-        theta, *_ = np.linalg.lstsq(a, y, rcond=None)
-    w, b = theta[:-1], float(theta[-1])
-    data_mse = mse(y, forward(x, w, b))
-    return RidgeOptimum(w, b, data_mse + l2 * float(w @ w), data_mse, float(l2),
-                        np.clip(np.linalg.eigvalsh(hessian), 0.0, None))
 
+# --- "how long to get there" ------------------------------------------------------------------
 
 def epochs_to_within(history: History, target_loss: float, rel: float = 0.01) -> int | None:
     """First *recorded* epoch whose training loss is at or below ``target_loss·(1 + rel)``; None if none.

@@ -1,24 +1,64 @@
-"""Full-batch MSE regression as a quadratic: the closed form behind the fast path and the theory.
+"""Full-batch MSE regression as a quadratic: the one place its closed form lives.
 
 With ``A = [x, 1]`` (a column of ones for the bias) and ``θ = (w, b)``, the half-MSE descended by the
-tutorial is ``J(θ) = ½·mean((Aθ - y)²)``. Its Hessian is the Gram matrix ``H = AᵀA / n`` and every
-epoch is the affine map ``θ ← θ - η·H(θ - θ*)``. In the eigenbasis of ``H`` (``H = Q Λ Qᵀ``) each
-coordinate of ``z = Qᵀ(θ - θ*)`` is simply multiplied by ``1 - ηλᵢ`` per epoch, so epoch ``k`` is
-``z₀ ⊙ (1 - ηλ)ᵏ``: any epoch in O(d) without touching the rows again.
+tutorial is ``J(θ) = ½·mean((Aθ - y)²)``. Its Hessian is the Gram matrix ``H = AᵀA/n``, the MSE is
+``L(θ) = L* + (θ - θ*)ᵀH(θ - θ*)`` and every epoch is the affine map ``θ ← θ - η·H(θ - θ*)``. In the
+eigenbasis of ``H`` (``H = Q Λ Qᵀ``) each coordinate of ``z = Qᵀ(θ - θ*)`` is multiplied by ``1 - ηλᵢ``
+per epoch, so epoch ``k`` is ``z₀ ⊙ (1 - ηλ)ᵏ``: any epoch in O(d) without touching the rows again.
+
+Everything the app draws or explains about the loss comes from here: slices (:func:`along`), grids
+(:meth:`Quadratic.loss`), contour ellipses (:meth:`Quadratic.level_set`), the ridge penalty
+(:meth:`Quadratic.ridge`), epochs to shrink (:func:`epochs_for_factor`) and the singular rule
+(:func:`is_singular`). The brute-force loops over rows live in the tests, as oracles.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from gd_core.descent import History, checked_start_loss, divergence_limit, record_epochs
 
+SINGULAR_BELOW = 1e-13  # λmin under this share of λmax: a flat direction (collinear or constant predictors)
+
 
 def augment(x: np.ndarray) -> np.ndarray:
     """``A = [x, 1]``: the design matrix with a column of ones for the bias."""
+    x = np.asarray(x, dtype=float)
     return np.column_stack([x, np.ones(len(x))])
+
+
+def is_singular(eigenvalues) -> bool:
+    """A flat direction: the smallest eigenvalue is (numerically) zero next to the largest."""
+    lam = np.asarray(eigenvalues, dtype=float)
+    return bool(lam[0] <= lam[-1] * SINGULAR_BELOW)
+
+
+def condition_number(eigenvalues) -> float:
+    """λmax/λmin, ∞ for a singular problem."""
+    lam = np.asarray(eigenvalues, dtype=float)
+    return math.inf if is_singular(lam) else float(lam[-1] / lam[0])
+
+
+def epochs_for_factor(factor: float, by: float = 100.0) -> float:
+    """Epochs for an error multiplied by ``factor`` each epoch to shrink ``by``-fold (inf if never)."""
+    f = abs(factor)
+    if f >= 1:
+        return math.inf
+    return 1.0 if f == 0 else math.log(by) / -math.log(f)
+
+
+def along(loss, grad, curvature: float, delta):
+    """Move a quadratic by ``delta`` along one coordinate: ``(L, ∂J/∂θᵢ)`` there.
+
+    ``L(θ + Δeᵢ) = L + 2Δ·gᵢ + Δ²·Hᵢᵢ`` and ``∂J/∂θᵢ = gᵢ + Δ·Hᵢᵢ``, with ``gᵢ`` the half-MSE gradient
+    at θ and ``Hᵢᵢ`` = mean(xᵢ²) the curvature along that coordinate. Broadcasts.
+    """
+    delta = np.asarray(delta, dtype=float)
+    loss, grad = np.asarray(loss, dtype=float), np.asarray(grad, dtype=float)
+    return loss + 2 * delta * grad + delta ** 2 * curvature, grad + delta * curvature
 
 
 @dataclass(frozen=True)
@@ -26,38 +66,102 @@ class Quadratic:
     """The training loss as a quadratic in ``θ = (w, b)``, plus what is needed for validation loss.
 
     Build once per dataset with :meth:`from_data` (O(n·d²)); every run after that is O(d) per epoch
-    recorded, independent of the number of rows and of the number of epochs.
+    recorded, independent of the number of rows and of the number of epochs. ``penalty`` α > 0 means
+    the loss is ``MSE + α‖w‖²`` (see :meth:`ridge`); its Hessian then includes α on the weights.
     """
 
-    hessian: np.ndarray  # (d+1, d+1): AᵀA/n, the Hessian of the half-MSE J
+    hessian: np.ndarray  # (d+1, d+1): AᵀA/n (+ α on the weights), the Hessian of J
     eigenvalues: np.ndarray  # (d+1,) ascending, clipped at 0
     eigenvectors: np.ndarray  # (d+1, d+1) columns
-    optimum: np.ndarray  # (d+1,) least-squares θ* (minimum norm if the problem is singular)
-    min_loss: float  # training MSE at θ*
+    optimum: np.ndarray  # (d+1,) θ* (minimum norm if the problem is singular)
+    min_loss: float  # the loss at θ*
+    cross: np.ndarray | None = None  # Aᵀy/n: with the Hessian, all the rows ever contribute
+    penalty: float = 0.0  # ridge α
     valid_hessian: np.ndarray | None = None  # A_vᵀA_v/n_v
     valid_cross: np.ndarray | None = None  # A_vᵀ r*_v / n_v, with r*_v = A_v θ* - y_v
     valid_min: float = np.nan  # validation MSE at θ*
 
     @classmethod
     def from_data(cls, x, y, x_valid=None, y_valid=None) -> Quadratic:
-        a = augment(np.asarray(x, dtype=float))
+        a = augment(x)
         y = np.asarray(y, dtype=float)
         hessian = a.T @ a / len(a)
-        lam, q = np.linalg.eigh(hessian)
-        theta, *_ = np.linalg.lstsq(a, y, rcond=None)
+        theta, *_ = np.linalg.lstsq(a, y, rcond=None)  # on the rows: better conditioned than AᵀA
         min_loss = float(np.mean((a @ theta - y) ** 2))
         extra = {}
         if x_valid is not None and len(x_valid):
-            av = augment(np.asarray(x_valid, dtype=float))
+            av = augment(x_valid)
             rv = av @ theta - np.asarray(y_valid, dtype=float)
             extra = dict(valid_hessian=av.T @ av / len(av), valid_cross=av.T @ rv / len(av),
                          valid_min=float(np.mean(rv ** 2)))
-        return cls(hessian, np.clip(lam, 0.0, None), q, theta, min_loss, **extra)
+        return cls.from_hessian(hessian, theta, min_loss, cross=a.T @ y / len(a), **extra)
 
+    @classmethod
+    def from_hessian(cls, hessian, optimum, min_loss: float, **fields) -> Quadratic:
+        """A quadratic from its Hessian, minimiser and minimum (the eigen-decomposition is done here)."""
+        hessian = np.asarray(hessian, dtype=float)
+        lam, q = np.linalg.eigh(hessian)
+        return cls(hessian, np.clip(lam, 0.0, None), q, np.asarray(optimum, dtype=float),
+                   float(min_loss), **fields)
+
+    # --- what the Hessian says ------------------------------------------------------------------
+    @property
+    def weights(self) -> np.ndarray:
+        return self.optimum[:-1]
+
+    @property
+    def bias(self) -> float:
+        return float(self.optimum[-1])
+
+    @property
+    def lambda_max(self) -> float:
+        return float(self.eigenvalues[-1])
+
+    @property
+    def critical_lr(self) -> float:
+        """2/λmax: above it full-batch descent diverges."""
+        return 2 / self.lambda_max
+
+    @property
+    def condition_number(self) -> float:
+        return condition_number(self.eigenvalues)
+
+    @property
+    def data_loss(self) -> float:
+        """The MSE at θ* (without the ridge penalty)."""
+        return self.min_loss - self.penalty * float(self.weights @ self.weights)
+
+    def ridge(self, l2: float) -> Quadratic:
+        """The penalised loss ``MSE + α‖w‖²`` (bias unpenalised) as a quadratic of its own.
+
+        Its Hessian is ``AᵀA/n + α·D`` with ``D = diag(1, …, 1, 0)``, positive definite for α > 0, and
+        its minimiser solves ``(AᵀA/n + α·D)·θ = Aᵀy/n``. The MSE at any θ is still
+        ``L* + (θ - θ*)ᵀH(θ - θ*)`` of the plain quadratic, free of cancellation.
+        """
+        if not (math.isfinite(l2) and l2 >= 0):
+            raise ValueError(f"l2 must be a finite number ≥ 0, got {l2!r}")
+        if self.penalty:
+            raise ValueError("ridge() applies to the plain quadratic, not to a penalised one")
+        if l2 == 0:
+            return self
+        if self.cross is None:
+            raise ValueError("this quadratic was built without Aᵀy/n: build it with from_data")
+        d = len(self.optimum)
+        penalised = self.hessian + np.diag(np.append(np.full(d - 1, float(l2)), 0.0))
+        theta = np.linalg.solve(penalised, self.cross)
+        loss = float(self.train_loss(theta)) + l2 * float(theta[:-1] @ theta[:-1])
+        return replace(Quadratic.from_hessian(penalised, theta, loss, cross=self.cross), penalty=float(l2))
+
+    # --- the loss and its level sets --------------------------------------------------------------
     def train_loss(self, theta: np.ndarray) -> np.ndarray:
-        """Training MSE at θ (shape (..., d+1)): L* + (θ-θ*)ᵀH(θ-θ*), free of cancellation."""
-        z = (np.asarray(theta) - self.optimum) @ self.eigenvectors
+        """The loss at θ (shape (..., d+1)): L* + (θ-θ*)ᵀH(θ-θ*), free of cancellation."""
+        z = (np.asarray(theta, dtype=float) - self.optimum) @ self.eigenvectors
         return self.min_loss + (z ** 2) @ self.eigenvalues
+
+    def loss(self, *coordinates) -> np.ndarray:
+        """The loss at θ given coordinate by coordinate (each broadcasts), e.g. ``loss(w_grid, b_grid)``."""
+        theta = np.stack(np.broadcast_arrays(*map(np.asarray, coordinates)), axis=-1)
+        return self.train_loss(theta)
 
     def valid_loss(self, theta: np.ndarray) -> np.ndarray:
         """Validation MSE at θ (shape (..., d+1))."""
@@ -67,22 +171,33 @@ class Quadratic:
         return self.valid_min + np.einsum("...i,ij,...j->...", e, self.valid_hessian, e) \
             + 2 * e @ self.valid_cross
 
-    def gradient(self, theta: np.ndarray) -> np.ndarray:
-        """∇J(θ) = H(θ - θ*), the half-MSE gradient the tutorial descends."""
-        return (np.asarray(theta) - self.optimum) @ self.hessian
+    def level_set(self, level: float, points: int = 181, limit: float = np.inf) -> np.ndarray:
+        """Points ``(points, d+1)`` on the contour ``loss = level`` of a two-parameter quadratic (one
+        weight and the bias): an ellipse centred on θ*, axes along the eigenvectors, semi-axes
+        √((level - L*)/λ), each capped at ``limit``."""
+        if len(self.optimum) != 2:
+            raise ValueError(f"a level set is drawn for one weight and the bias, not {len(self.optimum)}")
+        excess = max(level - self.min_loss, 0.0)
+        semi = np.minimum(np.sqrt(excess / np.maximum(self.eigenvalues, 1e-300)), limit)
+        t = np.linspace(0, 2 * np.pi, points)
+        return self.optimum + (self.eigenvectors @ (semi[:, None] * np.vstack([np.cos(t), np.sin(t)]))).T
+
+    # --- descent in closed form -------------------------------------------------------------------
+    def powers(self, lr: float, epochs) -> np.ndarray:
+        """``(1 - ηλᵢ)ᵏ`` for every epoch k of ``epochs`` (rows) and eigen-direction (columns)."""
+        with np.errstate(all="ignore"):
+            return _powers(lr * self.eigenvalues, np.asarray(epochs))
 
     def descend(self, w0, b0, *, lr: float, epochs: int, max_points: int = 400) -> History:
         """The same history as :func:`gd_core.descent.gradient_descent`, in closed form."""
         theta0 = np.append(np.asarray(w0, dtype=float), float(b0))
         z0 = self.eigenvectors.T @ (theta0 - self.optimum)
-        step = lr * self.eigenvalues  # ηλᵢ
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"):  # a rate so large that ηλ overflows is a diverged run, not a warning
+            step = lr * self.eigenvalues  # ηλᵢ
             start_loss = float(self.train_loss(theta0))
         limit = divergence_limit(checked_start_loss(start_loss))
-        diverged_at = self._divergence_epoch(z0, step, epochs, limit)
-        kept = record_epochs(epochs, max_points)
-        if diverged_at is not None:
-            kept = np.union1d(kept[kept < diverged_at], [diverged_at - 1])
+        diverged_at = self.divergence_epoch(z0, lr, epochs, limit)
+        kept = record_epochs(epochs, max_points, diverged_at)
         with np.errstate(all="ignore"):
             z = z0 * _powers(step, kept)
             theta = self.optimum + z @ self.eigenvectors.T
@@ -93,10 +208,12 @@ class Quadratic:
             train_loss=train, valid_loss=self.valid_loss(theta), grad_w=grad[:, :-1],
             grad_b=grad[:, -1], lr=float(lr), epochs_requested=int(epochs), diverged_at=diverged_at)
 
-    def _divergence_epoch(self, z0, step, epochs, limit) -> int | None:
+    def divergence_epoch(self, z0, lr: float, epochs: int, limit: float) -> int | None:
         """First epoch whose loss passes ``limit`` (or overflows). The excess loss Σλz₀²(1-ηλ)²ᵏ is a
         sum of exponentials in k, hence convex, so once above the limit it stays above: bisect."""
-        weight = self.eigenvalues * z0 ** 2
+        with np.errstate(all="ignore"):
+            weight = self.eigenvalues * np.asarray(z0) ** 2
+            step = lr * self.eigenvalues
 
         def too_big(k: int) -> bool:
             with np.errstate(all="ignore"):
@@ -126,10 +243,3 @@ def _powers(step: np.ndarray, k: np.ndarray) -> np.ndarray:
         mag = np.where(k == 0, 1.0, np.exp(k * log_mag))
         sign = np.where((step > 1) & (k % 2 == 1), -1.0, 1.0)
     return sign * mag
-
-
-def gradient_descent_fast(x, y, w, b, *, lr: float, epochs: int, x_valid=None, y_valid=None,
-                          max_points: int = 400) -> History:
-    """Drop-in fast path for :func:`gd_core.descent.gradient_descent` (same arguments, same history)."""
-    return Quadratic.from_data(x, y, x_valid, y_valid).descend(w, b, lr=lr, epochs=epochs,
-                                                               max_points=max_points)

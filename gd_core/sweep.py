@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from gd_core.quadratic import Quadratic
+from gd_core.quadratic import Quadratic, epochs_for_factor
 from gd_core.theory import CRAWL_BELOW, Theory, theory
 
 LOW, HIGH = 1e-3, 10.0  # the default grid spans critical/1000 … 10 × critical
@@ -73,18 +73,6 @@ class Sweep:
         hits = np.flatnonzero(self.diverged)
         return float(self.rates[hits[0]]) if hits.size else None
 
-    @property
-    def best_rate(self) -> float:
-        """The rate with the lowest final loss among runs that did not diverge."""
-        loss = np.where(self.diverged, np.inf, self.final_loss)
-        return float(self.rates[int(np.argmin(loss))])
-
-    def frame(self) -> pd.DataFrame:
-        """One row per rate: rate, final_loss, diverged_at (<NA> if not), zone."""
-        return pd.DataFrame({
-            "rate": self.rates, "final_loss": self.final_loss,
-            "diverged_at": pd.array(list(self.diverged_at), dtype="Int64"), "zone": list(self.zones)})
-
 
 def sweep(source, w0, b0, *, epochs: int, rates=None, n: int = 40) -> Sweep:
     """Full-batch descent at every rate of ``rates`` (default :func:`rate_grid` with ``n`` rates).
@@ -124,14 +112,6 @@ def behaviour(factor: float, step: float) -> str:
     if factor < 0:
         return "overshoots: flips sign, shrinks"
     return "crawls" if step < CRAWL_BELOW else "shrinks smoothly"
-
-
-def epochs_for_factor(factor: float, by: float = SHRINK_BY) -> float:
-    """Epochs for an error multiplied by ``factor`` each epoch to shrink ``by``-fold (inf if never)."""
-    f = abs(factor)
-    if f >= 1:
-        return math.inf
-    return 1.0 if f == 0 else math.log(by) / -math.log(f)
 
 
 def mixture(vector, names, top: int = 3) -> str:

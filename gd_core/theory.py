@@ -7,12 +7,11 @@ epoch multiplies the error by ``1 - ηλ``: it shrinks while ``|1 - ηλ| < 1``,
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from gd_core.quadratic import Quadratic, augment
+from gd_core.quadratic import Quadratic, augment, condition_number, epochs_for_factor
 
 ZONES = ("crawling", "converging", "oscillating", "diverging")
 CRAWL_BELOW = 0.1  # η·λmax under this: even the steepest direction moves less than 10 % per epoch
@@ -47,10 +46,7 @@ class Theory:
 
     def epochs_to_shrink(self, lr: float, by: float = 100.0) -> float:
         """Epochs for the slowest direction to shrink its error ``by``× (inf if it never does)."""
-        worst = float(self.factors(lr).max())
-        if worst >= 1:
-            return math.inf
-        return math.log(by) / -math.log(worst) if worst > 0 else 1.0
+        return epochs_for_factor(float(self.factors(lr).max()), by)
 
 
 def theory(quadratic: Quadratic) -> Theory:
@@ -58,10 +54,7 @@ def theory(quadratic: Quadratic) -> Theory:
     lam_max = float(lam[-1])
     if lam_max <= 0:
         raise ValueError("every predictor is constant zero: there is nothing to learn")
-    lam_min = float(lam[0])
-    singular = lam_min <= lam_max * 1e-13
-    return Theory(lam, 2 / lam_max, 2 / (lam_min + lam_max),
-                  math.inf if singular else lam_max / lam_min)
+    return Theory(lam, 2 / lam_max, 2 / (float(lam[0]) + lam_max), condition_number(lam))
 
 
 @dataclass(frozen=True)

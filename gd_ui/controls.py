@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import math
 
+from gd_ui.formats import sci
+
 EPOCH_STEPS = tuple(int(m * 10 ** e) for e in range(0, 6) for m in (1, 2, 3, 5)) + (1_000_000,)
 LR_STEPS_PER_DECADE = 24  # ≈10 % apart: fine enough to walk up to the critical rate
 LR_SPAN = (1e-3, 10.0)  # the slider spans critical/1000 … 10 × critical
 DEFAULT_LR_SHARE = 0.4  # default rate: 0.4 × critical, a clean converging descent on any data
-
-
-def lr_label(value: float, digits: int = 2) -> str:
-    """The slider's spelling of a rate: scientific notation, e.g. ``3.2e-04``."""
-    return f"{value:.{digits - 1}e}"
 
 
 def lr_options(critical: float, extra: tuple[float | str, ...] = (), linked: str | None = None) -> list[str]:
@@ -22,8 +19,8 @@ def lr_options(critical: float, extra: tuple[float | str, ...] = (), linked: str
     lo, hi = critical * LR_SPAN[0], critical * LR_SPAN[1]
     k_lo = math.floor(LR_STEPS_PER_DECADE * math.log10(lo))
     k_hi = math.ceil(LR_STEPS_PER_DECADE * math.log10(hi))
-    labels = [lr_label(10 ** (k / LR_STEPS_PER_DECADE)) for k in range(k_lo, k_hi + 1)]
-    labels += [v if isinstance(v, str) else lr_label(v, 3) for v in extra
+    labels = [sci(10 ** (k / LR_STEPS_PER_DECADE)) for k in range(k_lo, k_hi + 1)]
+    labels += [v if isinstance(v, str) else sci(v, 3) for v in extra
                if lo * 0.5 <= float(v) <= hi * 2]
     by_value = {float(label): label for label in labels}
     rate = parse_rate(linked)
@@ -44,6 +41,15 @@ def parse_rate(text) -> float | None:
     except (TypeError, ValueError):
         return None
     return value if math.isfinite(value) and value > 0 else None
+
+
+def parse_number(text) -> float | None:
+    """A finite number from a link, or None."""
+    try:
+        value = float(text)
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
 
 
 def default_lr(critical: float, options: list[str]) -> str:

@@ -31,12 +31,18 @@ class Dataset:
         if base in ("tmax", "tmin") and self.temperature_unit:
             return f"°{self.temperature_unit}"
         if base == "rain" and self.rain_unit:
-            return self.rain_unit
+            return {"in": "inches"}.get(self.rain_unit, self.rain_unit)
         return ""
 
     def title_of(self, column: str) -> str:
         unit = self.unit_of(column)
         return f"{column} ({unit})" if unit else column
+
+    def preview(self, rows: int) -> pd.DataFrame:
+        """The first ``rows`` days, dates shown as dates and columns with their units."""
+        head = self.frame.head(rows)
+        head = head.set_axis(head.index.strftime("%Y-%m-%d").rename("date"), axis=0)
+        return head.rename(columns=self.title_of)
 
 
 @dataclass(frozen=True)

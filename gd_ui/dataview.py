@@ -10,10 +10,12 @@ import pandas as pd
 from gd_core.data import fill_missing
 from gd_core.importer import ImportReport, ImportResult
 from gd_ui.datasets import Dataset
+from gd_ui.formats import count
+from gd_ui.safe import csv_safe
 
 FILL_LABELS = {"ffill": "forward-fill (like the tutorial)", "drop": "drop incomplete days",
                "interpolate": "interpolate in time"}
-UNIT_NAMES = {"F": "°F", "C": "°C", "in": "inches", "mm": "mm", None: "unknown"}
+UNIT_NAMES = {"F": "°F", "C": "°C", "in": "inches", "mm": "mm", None: "unit unknown"}
 
 
 def digest(data: bytes) -> str:
@@ -36,21 +38,24 @@ def report_rows(report: ImportReport) -> pd.DataFrame:
     ]
     for role in ("tmax", "tmin", "rain"):
         src = report.columns.get(role)
-        unit = report.units.get("rain" if role == "rain" else "temperature")
-        rows.append((role, f"{src} ({UNIT_NAMES.get(unit, unit)}), {report.missing.get(role, 0):,} missing"
-                     if src else "not found"))
-    return pd.DataFrame(rows, columns=["", "detected"]).set_index("")
+        unit = UNIT_NAMES.get(report.units.get("rain" if role == "rain" else "temperature"))
+        named = src and unit and unit in src  # "Max Temp (°C)" already says it
+        missing = count(report.missing.get(role) or 0, "value") + " missing"
+        rows.append((role, f"{src}{'' if named else f' ({unit})'}, {missing}" if src else "not found"))
+    # Streamlit's own "Download as CSV" exports these cells as they are: user text (column names,
+    # station ids) that starts like a formula is escaped here, as every export of ours does.
+    return csv_safe(pd.DataFrame(rows, columns=["", "detected"]).set_index(""))
 
 
-def fill_counts(frame: pd.DataFrame) -> dict[str, dict[str, int]]:
-    """For each strategy: values still missing and days kept, on the importer's columns."""
+def fill_counts(frame: pd.DataFrame) -> dict[str, dict[str, str]]:
+    """For each strategy, in words: how many values it fills and how many days it keeps."""
     cols = [c for c in ("tmax", "tmin", "rain") if c in frame.columns]
+    missing = int(frame[cols].isna().sum().sum())
     out = {}
     for how in FILL_LABELS:
         filled = fill_missing(frame[cols], how)
-        out[how] = {"missing after": int(filled.isna().sum().sum()), "days kept": len(filled),
-                    "values filled": int(frame[cols].isna().sum().sum() - filled.isna().sum().sum())
-                    if how != "drop" else 0}
+        n = 0 if how == "drop" else missing - int(filled.isna().sum().sum())
+        out[how] = {"filled": count(n, "value") + " filled", "kept": count(len(filled), "day")}
     return out
 
 
@@ -61,6 +66,7 @@ def to_dataset(result: ImportResult, *, filename: str, data_digest: str, fill: s
     r = result.report
     station = f" · {r.station}" if r.station else ""
     key = f"upload:{data_digest}:{hashlib.sha1((settings + fill).encode()).hexdigest()[:8]}"
+    frame = frame[[c for c in frame.columns if c.removesuffix("_tomorrow") in ("tmax", "tmin", "rain")]]
     return Dataset(key, f"{filename}{station} ({fill})", frame, r.units.get("temperature"),
                    r.units.get("rain"), f"Uploaded: {filename}{station}, {r.start} to {r.end}, "
                    f"{r.format}; missing values: {FILL_LABELS[fill]}.")

@@ -1,7 +1,7 @@
-"""A run in other media: the trajectory as CSV, the fit as JSON, the animated figure as one offline
-HTML file, and each chart as one sentence of text (for screen readers and for the record).
+"""A run in other media: the trajectory as CSV, the fit as JSON, and each chart as one sentence of text
+(for screen readers and for the record). The offline animated HTML is ``gd_ui.figures.html``.
 
-Pure functions (no Streamlit). Everything is in original units, as the charts are.
+Pure functions (no Streamlit, no Plotly). Everything is in original units, as the charts are.
 """
 
 from __future__ import annotations
@@ -11,19 +11,20 @@ import math
 
 import numpy as np
 import pandas as pd
-import plotly.io as pio
 
 from gd_core.descent import History
 from gd_core.experiment import Experiment
-from gd_core.importer import csv_safe
-from gd_ui.figures import DescentData
+from gd_ui.formats import equation, num
+from gd_ui.safe import csv_safe
+from gd_ui.views import DescentData
 
 GRADIENT_NOTE = ("gradients are of half the MSE, J = ½·mean((ŷ − y)²), the tutorial's ŷ − y; "
                  "losses are MSE")
 
 
 def trajectory_frame(history: History, predictors) -> pd.DataFrame:
-    """One row per recorded epoch: epoch, weights, bias, training/validation MSE, gradients."""
+    """One row per recorded epoch — the epochs the charts show as frames (an odd number apart, so an
+    oscillation shows as one): epoch, weights, bias, training/validation MSE, gradients."""
     table = {"epoch": history.epochs}
     for j, name in enumerate(predictors):
         table[f"weight_{name}"] = history.weights[:, j]
@@ -83,51 +84,35 @@ def parameters_json(exp: Experiment, history: History, *, dataset_key: str, lr: 
                       ensure_ascii=False, allow_nan=False)
 
 
-def figure_html(fig) -> str:
-    """The animated figure as one HTML file that plays offline: plotly.js inlined, every frame kept
-    (``to_html`` serialises through ``fig.to_dict()``, which carries the pre-built frames)."""
-    return pio.to_html(fig, include_plotlyjs=True, full_html=True, auto_play=False,
-                       config={"displaylogo": False})
-
-
 # --- each chart in one sentence -------------------------------------------------------------------------
-
-def _n(value: float) -> str:
-    return f"{value:,.4g}" if abs(value) < 1e6 else f"{value:.3e}"
-
-
-def _line(slope: float, intercept: float) -> str:
-    sign = "−" if intercept < 0 else "+"
-    return f"ŷ = {_n(slope)}·x {sign} {_n(abs(intercept))}"
-
 
 def descent_summary(d: DescentData) -> str:
     """One sentence for the three-panel figure: where the fit line, the weight and its gradient went."""
     h, i = d.history, d.index
     w, b = h.weights[:, i], h.bias
     other = h.weights @ d.means - w * d.means[i]
-    start, end = _line(w[0], b[0] + other[0]), _line(w[-1], b[-1] + other[-1])
+    start, end = equation(w[0], b[0] + other[0]), equation(w[-1], b[-1] + other[-1])
     held = " (other predictors at their means)" if d.multi else ""
     last = f"epoch {h.epochs_run:,}"
     fate = f"; the run diverged at epoch {h.diverged_at:,}, so this is the last finite state" \
         if h.diverged else ""
     return (f"Chart summary: the fit line{held} moves from {start} at epoch 0 to {end} at {last}{fate}; "
-            f"the weight {d.weight_name} goes from {_n(w[0])} to {_n(w[-1])} (least squares: "
-            f"{_n(d.optimum_weight)}), its gradient ∂J/∂{d.weight_name} from {_n(h.grad_w[0, i])} to "
-            f"{_n(h.grad_w[-1, i])}, and the training MSE from {_n(h.train_loss[0])} to "
-            f"{_n(h.train_loss[-1])}.")
+            f"the weight {d.weight_name} goes from {num(w[0])} to {num(w[-1])} (least squares: "
+            f"{num(d.optimum_weight)}), its gradient ∂J/∂{d.weight_name} from {num(h.grad_w[0, i])} to "
+            f"{num(h.grad_w[-1, i])}, and the training MSE from {num(h.train_loss[0])} to "
+            f"{num(h.train_loss[-1])}.")
 
 
 def loss_summary(history: History, optimum_loss: float, baseline: float | None = None) -> str:
     """One sentence for the loss-per-epoch chart."""
     h = history
     valid = h.valid_loss[-1]
-    text = (f"Chart summary: training MSE goes from {_n(h.train_loss[0])} at epoch 0 to "
-            f"{_n(h.train_loss[-1])} at epoch {h.epochs_run:,} (optimum {_n(optimum_loss)})")
+    text = (f"Chart summary: training MSE goes from {num(h.train_loss[0])} at epoch 0 to "
+            f"{num(h.train_loss[-1])} at epoch {h.epochs_run:,} (optimum {num(optimum_loss)})")
     if np.isfinite(valid):
-        text += f"; validation MSE ends at {_n(valid)}"
+        text += f"; validation MSE ends at {num(valid)}"
     if baseline is not None:
-        text += f" (tomorrow = today: {_n(baseline)})"
+        text += f" (tomorrow = today: {num(baseline)})"
     if h.diverged:
         text += f"; the run diverged at epoch {h.diverged_at:,}"
     return text + "."

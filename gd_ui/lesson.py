@@ -13,13 +13,14 @@ Two conventions meet in this lesson, as they do in the tutorial:
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from gd_core.model import backward, forward, mse, mse_grad, param_grads
+from gd_ui.formats import sci
+from gd_ui.formats import sig as num
 
 PARTS = ("one day", "epochs")  # step 1: the explanation's worked example; step 2: the code's epochs
 MAX_EPOCH = 1_000  # the literal loop reruns from epoch 0 on every click: keep it instant
@@ -27,14 +28,6 @@ ROWS_SHOWN = 5
 
 
 # --- numbers as text and as LaTeX --------------------------------------------------------------------
-
-def num(value: float, digits: int = 5) -> str:
-    """``value`` with ``digits`` significant digits, trailing zeros dropped: 120.78, 0.91208, -1757.4."""
-    if not math.isfinite(value):
-        return "inf" if value > 0 else ("-inf" if value < 0 else "nan")
-    text = f"{value:.{digits}g}"
-    return "0" if text == "-0" else text
-
 
 def tex(value: float, digits: int = 5) -> str:
     """A number for ``st.latex``: :func:`num` with e-notation written as ``× 10^{k}``."""
@@ -52,11 +45,6 @@ def tex_rate(value: float) -> str:
     mantissa, exponent = f"{value:.3e}".split("e")
     mantissa = mantissa.rstrip("0").rstrip(".")
     return f"{mantissa} \\times 10^{{{int(exponent)}}}"
-
-
-def rate(value: float) -> str:
-    """A learning rate as text, the app's spelling: ``5.00e-05``."""
-    return f"{value:.2e}"
 
 
 def tex_term(value: float, digits: int = 5) -> str:
@@ -171,10 +159,10 @@ def worked_verdicts(ex: WorkedExample) -> dict[str, str]:
     return {
         "no_rate": f"Without a learning rate the step {raw_word}: w jumps from {num(ex.w)} to {num(w1)} "
                    f"and {change(raw)}.",
-        "with_rate": f"With learning rate {rate(ex.lr)} the weight moves from {num(ex.w)} to {num(w2)} "
+        "with_rate": f"With learning rate {sci(ex.lr, 3)} the weight moves from {num(ex.w)} to {num(w2)} "
                      f"and {change(stepped)}.",
         "factor": f"The next step uses the tutorial's code, whose gradient is ŷ − y = {num(ex.error)} "
-                  f"(the derivative of half the squared error): learning rate {rate(ex.implementation_lr)} "
+                  f"(the derivative of half the squared error): learning rate {sci(ex.implementation_lr, 3)} "
                   f"there takes exactly this step.",
     }
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from gd_core.theory import ZONES, Theory
 from gd_ui.controls import parse_rate
+from gd_ui.formats import plain, sci
 
 ONE_STEP_TOLERANCE = 1e-9  # η·λmax this close to 1 is "exactly 1" (κ = 1): the float noise is not a zone
 
@@ -48,21 +48,31 @@ def spell(lr: float, theory: Theory, zone: str) -> str:
 
 
 def presets(theory: Theory) -> tuple[Preset, ...]:
-    """crawl (η·λmax = 0.01), just right (the optimal rate 2/(λmin+λmax)), oscillate (1.9), diverge (2.1)."""
+    """The presets, in rate order: crawl (η·λmax = 0.01), just right (1: the largest rate with no
+    zig-zag), fastest (the optimal rate 2/(λmin+λmax), whose steep direction zig-zags), oscillate (1.9),
+    diverge (2.1). "fastest" is left out when it equals "just right" (κ = 1)."""
     lam = theory.lambda_max
     kappa = theory.condition_number
     out = []
     for key, label, lr, zone in (
         ("crawl", "crawl", 0.01 / lam, "crawling"),
-        ("just_right", "just right", theory.optimal_lr, _optimal_zone(theory)),
+        ("just_right", "just right", 1.0 / lam, "converging"),
+        ("fastest", "fastest", theory.optimal_lr, _optimal_zone(theory)),
         ("oscillate", "oscillate", 1.9 / lam, "oscillating"),
         ("diverge", "diverge", 2.1 / lam, "diverging"),
     ):
         spelled = spell(lr, theory, zone)
+        if key == "fastest" and spelled == out[-1].spelled:
+            continue
         s = float(spelled) * lam
         out.append(Preset(key, label, float(spelled), spelled, theory.zone(float(spelled)), s,
                           _claim(key, s, kappa, theory.factors(float(spelled)))))
-    return tuple(out)
+    return tuple(sorted(out, key=lambda p: p.lr))
+
+
+def letters(choices) -> list[str]:
+    """Predict-first names: rate A, B, … in rate order."""
+    return [f"rate {chr(ord('A') + i)}" for i in range(len(choices))]
 
 
 def _optimal_zone(theory: Theory) -> str:
@@ -82,6 +92,9 @@ def _claim(key: str, s: float, kappa: float, factors) -> str:
         return (f"η·λmax = {s:.3g}, just under the critical 2: the steepest direction overshoots and "
                 f"flips sign every epoch, keeping |1 − ηλmax| = {steep:.2g} of its error — a zig-zag that "
                 f"still converges.")
+    if key == "just_right":
+        return (f"η·λmax = {s:.3g}: the steepest direction lands on its optimum in one epoch and every "
+                f"other direction shrinks smoothly — the largest rate with no zig-zag.")
     if key == "diverge":
         return (f"η·λmax = {s:.3g}, just over the critical 2: the steepest direction overshoots by "
                 f"more than it corrects, growing ×{steep:.2g} per epoch — it diverges.")
@@ -124,13 +137,8 @@ def link_params(view: View, lr: str) -> dict[str, str | list[str]]:
     """Query parameters of the view at rate ``lr`` (a spelled rate, kept exactly as written), each
     spelled as its bound widget writes it (epochs with thousands separators, like the slider)."""
     return {"ds": view.dataset, "pred": list(view.predictors), "x": view.shown,
-            "std": "true" if view.standardize else "false", "lr": lr, "w0": _plain(view.w0),
-            "b0": _plain(view.b0), "epochs": f"{int(view.epochs):,}"}
-
-
-def link(view: View, lr: str) -> str:
-    """The relative URL of the view at rate ``lr``, e.g. ``?ds=Seattle…&pred=tmax&…&lr=6.13e-03``."""
-    return "?" + urlencode(link_params(view, lr), doseq=True)
+            "std": "true" if view.standardize else "false", "lr": lr, "w0": plain(view.w0),
+            "b0": plain(view.b0), "epochs": f"{int(view.epochs):,}"}
 
 
 def followed_link(url_lr, session_lr) -> bool:
@@ -138,10 +146,6 @@ def followed_link(url_lr, session_lr) -> bool:
     in this session (on a fresh visit the session has no rate and the sidebar reads the link itself)."""
     return session_lr is not None and url_lr is not None and url_lr != session_lr \
         and parse_rate(url_lr) is not None
-
-
-def _plain(value: float) -> str:
-    return f"{value:g}" if float(f"{value:g}") == value else repr(float(value))
 
 
 # --- predict, then reveal -------------------------------------------------------------------------------
@@ -161,6 +165,6 @@ def reveal(guess: str, theory: Theory, lr: float) -> tuple[bool, str]:
     zone = theory.zone(lr)
     right = ZONE_OF_GUESS.get(guess) == zone
     verdict = "Right" if right else "Not quite"
-    return right, (f"{verdict}: you said “{guess}”; at learning rate {lr:.2e} this data's "
-                   f"η·λmax is {lr * theory.lambda_max:.3g}, so gradient descent is {zone} "
+    return right, (f"{verdict}: you said “{guess}”; at learning rate {sci(lr, 3)} this data's "
+                   f"η·λmax is {lr * theory.lambda_max:.4g}, so gradient descent is {zone} "
                    f"({ZONE_MEANING[zone]}).")

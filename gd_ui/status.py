@@ -4,31 +4,33 @@ from __future__ import annotations
 
 from gd_core.descent import DIVERGENCE_FACTOR, History
 from gd_core.theory import Theory
+from gd_ui.formats import num, percent, rate
 
 CONVERGED_EXCESS = 1e-3  # within 0.1 % of the optimum's loss counts as converged
-ZONE_COLOURS = {  # Okabe–Ito, colour-blind safe
-    "crawling": "#56B4E9",
-    "converging": "#009E73",
-    "oscillating": "#E69F00",
-    "diverging": "#D55E00",
-}
 ZONE_BADGE = {"crawling": "blue", "converging": "green", "oscillating": "orange", "diverging": "red"}
 
 
-def sci(value: float, digits: int = 2) -> str:
-    """3.1e-04 style, the notation of the learning-rate slider."""
-    return f"{value:.{digits - 1}e}"
+def factor_text(factor: float) -> str:
+    """|1 − ηλ| with the digits that tell it from 1: ×0.9, ×0.9995, ×1.002 (never a rounded ×1)."""
+    for digits in range(2, 8):
+        text = f"{factor:.{digits}g}"
+        if float(text) != 1.0 or factor == 1.0:
+            return "×" + text
+    return f"×{factor:.8f}"
 
 
-def rate(value: float) -> str:
-    """A learning rate with as many digits as it needs, up to four: 2.4e-03, 6.44e-03, 6.133e-03."""
-    mantissa, exponent = f"{value:.3e}".split("e")
-    whole, decimals = mantissa.split(".")
-    return f"{whole}.{decimals.rstrip('0') or '0'}e{exponent}"
-
-
-def num(value: float) -> str:
-    return f"{value:,.4g}" if abs(value) < 1e6 else f"{value:.3e}"
+def rate_phrase(theory: Theory, lr: float) -> str:
+    """What the rate does, in words with its number: the sidebar badge's explanation."""
+    s = lr * theory.lambda_max
+    f = abs(1 - s)
+    zone = theory.zone(lr)
+    if zone == "diverging":
+        return f"the steepest direction overshoots and grows {factor_text(f)} per epoch"
+    if zone == "oscillating":
+        return f"the steepest direction zig-zags, shrinking {factor_text(f)} per epoch"
+    if zone == "converging":
+        return f"every direction shrinks smoothly (the steepest {factor_text(f)} per epoch)"
+    return f"the steepest direction closes only {s:.1%} of its gap per epoch"
 
 
 def share_of_way(history: History, optimum_loss: float) -> float:
@@ -68,13 +70,3 @@ def run_status(history: History, theory: Theory, optimum_loss: float) -> tuple[s
         f"Still descending after {history.epochs_run:,} epochs: {percent(share)} of the way from the "
         f"starting loss {num(history.train_loss[0])} to the optimum's {num(optimum_loss)}; now "
         f"{num(history.train_loss[-1])}, still {gap} it{more}.")
-
-
-def percent(share: float) -> str:
-    """A share of the way, never rounded up to a misleading 100 %."""
-    share = max(share, 0.0)
-    for digits in range(1, 6):
-        text = f"{share:.{digits}%}"
-        if float(text.rstrip("%")) < 100 or share >= 1:
-            return text
-    return f"{share:.6%}"

@@ -1,6 +1,8 @@
-"""From core results to what the pages show: figure inputs and tables. Pure, no Streamlit."""
+"""From core results to what the pages show: figure inputs and tables. Pure: no Streamlit, no Plotly."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -8,7 +10,30 @@ import pandas as pd
 from gd_core.descent import History
 from gd_core.experiment import Experiment
 from gd_ui.datasets import Dataset
-from gd_ui.figures import DescentData
+
+
+@dataclass(frozen=True)
+class DescentData:
+    """What the three-panel figure needs, all in original units.
+
+    ``x``/``y``: the shown predictor and the target on the training split; ``history``: the run in
+    original units; ``index``: the shown predictor's column; ``means``: training means of every
+    predictor (to draw a multi-predictor model as a line); ``x2``: mean(xᵢ²) on the training split, the
+    loss's curvature along that weight.
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    history: History
+    index: int
+    means: np.ndarray
+    x2: float
+    optimum_weight: float
+    optimum_loss: float
+    x_title: str
+    y_title: str
+    weight_name: str
+    multi: bool  # the model uses several predictors
 
 
 def descent_data(exp: Experiment, history: History, index: int, dataset: Dataset) -> DescentData:

@@ -1,15 +1,23 @@
-"""Shared test fixtures. Keep this small: helpers used by one module live in that module."""
+"""Fixtures and helpers every test module shares: paths, the bundled datasets, the tutorial's reference
+data, decoding Plotly's typed arrays, the closed form as a drop-in for the literal loop, AppTest pages."""
 
 from __future__ import annotations
 
+import base64
+import functools
+import json
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+APP = str(REPO / "app.py")
 # The tutorial's own data lives next to the repository, never inside it (see ../shared/reference/).
 REFERENCE_CSV = REPO.parent / "shared" / "reference" / "clean_weather.csv"
+KINDS = {"f4": np.float32, "f8": np.float64, "i1": np.int8, "i2": np.int16, "i4": np.int32,
+         "u1": np.uint8, "u2": np.uint16, "u4": np.uint32}
 
 
 def require_reference(path: Path) -> Path:
@@ -26,3 +34,75 @@ def require_reference(path: Path) -> Path:
 def reference_csv() -> Path:
     """The tutorial's ``clean_weather.csv`` (skipped where ``../shared`` is absent, never in CI)."""
     return require_reference(REFERENCE_CSV)
+
+
+def decode(spec) -> np.ndarray:
+    """A Plotly typed-array spec (``{"dtype", "bdata"}``) or a plain list as floats."""
+    if isinstance(spec, dict) and "bdata" in spec:
+        return np.frombuffer(base64.b64decode(spec["bdata"]), dtype=KINDS[spec["dtype"]]).astype(float)
+    return np.asarray([np.nan if v is None else v for v in spec], dtype=float)
+
+
+def fast_descent(x, y, w, b, *, lr: float, epochs: int, x_valid=None, y_valid=None, max_points: int = 400):
+    """The closed form with the literal loop's signature (``gradient_descent``'s drop-in)."""
+    from gd_core.quadratic import Quadratic
+
+    return Quadratic.from_data(x, y, x_valid, y_valid).descend(w, b, lr=lr, epochs=epochs,
+                                                               max_points=max_points)
+
+
+@functools.cache
+def frame_of(key: str):
+    """A bundled dataset's weather frame (read once per test session)."""
+    from gd_ui.datasets import read_bundled
+
+    return read_bundled(key)
+
+
+@functools.cache
+def experiment_of(key: str = "seattle", predictors: tuple = ("tmax",), standardize: bool = False):
+    """An :class:`~gd_core.experiment.Experiment` on a bundled dataset (built once per session)."""
+    from gd_core.data import make_problem
+    from gd_core.experiment import Experiment
+
+    return Experiment.build(make_problem(frame_of(key), predictors, "tmax_tomorrow"), standardize=standardize)
+
+
+def dataset_of(key: str):
+    """A bundled dataset as the pages see it."""
+    from gd_ui.datasets import BUNDLED_BY_KEY, Dataset
+
+    b = BUNDLED_BY_KEY[key]
+    return Dataset(key, b.label, frame_of(key), b.temperature_unit, b.rain_unit, b.note)
+
+
+@pytest.fixture(scope="session")
+def seattle_frame():
+    return frame_of("seattle")
+
+
+@pytest.fixture(scope="session")
+def clemson_frame():
+    return frame_of("clemson")
+
+
+def open_page(page: str = "app.py", *, query: dict | None = None, **state):
+    """An AppTest started on the playground (as a visitor does), with ``query`` parameters and session
+    values set, then switched to ``page`` and run."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    if page != "app.py":
+        at.switch_page(page)
+    for key, value in state.items():
+        at.session_state[key] = value
+    return at.run()
+
+
+def specs(at) -> list[dict]:
+    """Every Plotly chart of an AppTest run, as ``{"data", "layout", "frames"}``."""
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]

@@ -79,7 +79,7 @@ def test_epochs_to_shrink_matches_the_slowest_factor():
 
 
 def test_rates_are_spelled_with_the_digits_they_need():
-    from gd_ui.status import rate
+    from gd_ui.formats import rate
 
     assert rate(2.4e-3) == "2.4e-03"
     assert rate(6.44e-3) == "6.44e-03"
@@ -88,7 +88,7 @@ def test_rates_are_spelled_with_the_digits_they_need():
 
 
 def test_share_of_the_way_is_never_rounded_up_to_100():
-    from gd_ui.status import percent
+    from gd_ui.formats import percent
 
     assert percent(0.5) == "50.0%"
     assert percent(0.99996) == "99.996%"

@@ -8,11 +8,12 @@ from decimal import Decimal, localcontext
 
 import numpy as np
 import pytest
+from conftest import fast_descent as gradient_descent_fast
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gd_core.descent import gradient_descent, record_epochs
-from gd_core.quadratic import Quadratic, gradient_descent_fast
+from gd_core.quadratic import Quadratic
 from gd_core.theory import Theory, theory
 
 # Column scales for the random problems, and the band κ(H) must land in for the name to be true.
@@ -99,6 +100,8 @@ def test_record_epochs_invariants(epochs, max_points):
     assert kept[0] == 0 and kept[-1] == epochs
     assert len(kept) <= max_points
     assert np.all(np.diff(kept) > 0)
+    if max_points > 2:  # every gap odd: a sign flip every epoch is a flip between every two records
+        assert np.all(np.diff(kept) % 2 == 1)
     if epochs + 1 <= max_points:
         np.testing.assert_array_equal(kept, np.arange(epochs + 1))
     else:
@@ -273,3 +276,15 @@ def test_a_start_whose_loss_overflows_is_refused(run):
         warnings.simplefilter("error")
         with pytest.raises(ValueError, match="start"):
             run(x, y, np.full(2, 1e200), 0.0, lr=0.01, epochs=10)
+
+
+@given(epochs=st.integers(1, 10**7), max_points=st.integers(3, 600), share=st.floats(0.0, 1.0))
+@settings(max_examples=300, deadline=None)
+def test_a_diverged_schedule_is_the_full_ones_cut_before_divergence_with_odd_gaps(epochs, max_points, share):
+    diverged_at = 1 + int(share * (epochs - 1))
+    full = record_epochs(epochs, max_points)
+    kept = record_epochs(epochs, max_points, diverged_at)
+    assert kept[0] == 0 and kept[-1] == diverged_at - 1
+    assert np.all(np.diff(kept) % 2 == 1)
+    assert set(kept[:-2].tolist()) <= set(full.tolist())  # at most the last two are new
+    assert len(kept) <= max_points

@@ -1,4 +1,5 @@
-"""Layering: ``gd_core`` is numpy, pandas and the standard library only — never streamlit or plotly."""
+"""Layering: ``gd_core`` is numpy, pandas and the standard library only; in ``gd_ui`` the figure builders
+never import Streamlit, the widgets never import Plotly, the pure modules neither; no module imports both."""
 
 from __future__ import annotations
 
@@ -45,9 +46,9 @@ def imported_roots(path) -> set[str]:
 
 
 def test_core_sources_import_only_numpy_pandas_and_the_standard_library():
-    files = sorted(CORE.glob("*.py"))
+    files = sorted(CORE.rglob("*.py"))
     assert len(files) >= 9
-    offenders = {f.name: sorted(imported_roots(f) - ALLOWED) for f in files}
+    offenders = {str(f.relative_to(CORE)): sorted(imported_roots(f) - ALLOWED) for f in files}
     assert {name: bad for name, bad in offenders.items() if bad} == {}
 
 
@@ -55,3 +56,30 @@ def test_the_import_check_sees_a_forbidden_import(tmp_path):
     probe = tmp_path / "probe.py"
     probe.write_text("import numpy as np\nfrom plotly import graph_objects\nimport streamlit.web\n")
     assert imported_roots(probe) - ALLOWED == {"plotly", "streamlit"}
+
+
+UI = REPO / "gd_ui"
+LAYERS = {  # folder (relative to gd_ui) → what it must never import
+    "figures": {"streamlit"},
+    "widgets": {"plotly"},
+    ".": {"streamlit", "plotly"},
+}
+
+
+def test_gd_ui_modules_import_by_layer():
+    seen = {}
+    for layer, banned in LAYERS.items():
+        for path in sorted((UI / layer).glob("*.py")):
+            bad = imported_roots(path) & banned
+            if bad:
+                seen[str(path.relative_to(REPO))] = sorted(bad)
+    assert seen == {}
+
+
+def test_no_module_imports_both_streamlit_and_plotly_and_pages_draw_through_gd_ui():
+    sources = [*REPO.glob("*.py"), *(REPO / "pages").glob("*.py"), *UI.rglob("*.py"),
+               *(REPO / "gd_poll").rglob("*.py")]
+    both = [str(p.relative_to(REPO)) for p in sources if {"streamlit", "plotly"} <= imported_roots(p)]
+    assert both == []
+    pages = [REPO / "app.py", *(REPO / "pages").glob("*.py")]
+    assert [p.name for p in pages if "plotly" in imported_roots(p)] == []

@@ -4,41 +4,29 @@ frames and axes (no browser)."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import decode, experiment_of
 
-from gd_core.data import make_problem, read_weather_csv
-from gd_core.experiment import Experiment
-from gd_core.landscape import loss_grid
-from gd_core.optimizers import optimize, ridge_optimum
+from gd_core.optimizers import optimize
+from gd_core.quadratic import Quadratic
 from gd_core.sweep import directions, sweep
-from gd_ui.fastfig import decode
-from gd_ui.lab_figures import (
-    MAX_FRAMES,
-    Landscape,
-    PathRun,
-    Point,
-    RateMark,
-    contraction_figure,
-    curves_figure,
-    kappa_text,
-    landscape_box,
-    landscape_figure,
-    sweep_figure,
-    sweeps_figure,
-    zone_bounds,
-)
-from gd_ui.status import ZONE_COLOURS
-
-ROOT = Path(__file__).resolve().parents[1]
+from gd_ui.figures.contraction import contraction_figure
+from gd_ui.figures.landscape import MAX_FRAMES, PathRun, Point, landscape_box, landscape_figure
+from gd_ui.figures.style import ZONE_COLOURS
+from gd_ui.figures.sweep import RateMark, curves_figure, sweep_figure, sweeps_figure, zone_bounds
+from gd_ui.formats import kappa as kappa_text
 
 
 @pytest.fixture(scope="module")
 def exp():
-    frame = read_weather_csv(ROOT / "data" / "seattle-weather.csv")
-    return Experiment.build(make_problem(frame, ["tmax"], "tmax_tomorrow"))
+    return experiment_of("seattle", ("tmax",))
+
+
+def slow_loss(x, y, w, b):
+    """MSE over the rows, one (w, b) at a time."""
+    return float(np.mean((x[:, 0] * w + b - y) ** 2))
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +97,7 @@ def test_marks_ring_the_chosen_rates(result):
 
 
 def test_sweeps_figure_marks_each_critical_rate(exp, result):
-    scaled = Experiment.build(exp.problem, standardize=True)
+    scaled = experiment_of("seattle", ("tmax",), True)
     other = sweep(scaled, *scaled.initial(), epochs=2000)
     spec = as_dict(sweeps_figure([("raw", "#D55E00", result), ("scaled", "#0072B2", other)]))
     xs = sorted(s["x0"] for s in spec["layout"]["shapes"])
@@ -164,27 +152,24 @@ def landscape_parts(exp):
     runs = {m: optimize(p.x, p.y, w0, b0, method=m, lr=lr, epochs=600, max_points=None)
             for m, lr in (("gd", 0.9 * c), ("momentum", 0.5 * c), ("adam", 0.5))}
     runs["wild"] = optimize(p.x, p.y, w0, b0, lr=1.5 * c, epochs=600, max_points=None)
-    best = ridge_optimum(p.x, p.y, 0.0)
+    land = Quadratic.from_data(p.x, p.y)
     points = [Point("start", -0.5, 10.0, "circle-open"),
-              Point("optimum", float(best.weights[0]), best.bias, "star")]
+              Point("optimum", float(land.weights[0]), land.bias, "star")]
     box = landscape_box([(pt.w, pt.b) for pt in points], list(runs.values()))
-    land = Landscape((float(best.weights[0]), best.bias), exp.quadratic.hessian, best.loss, "w", "b")
     paths = [PathRun(name, "#000000", h) for name, h in runs.items()]
     return land, paths, points, runs, box
 
 
 @pytest.mark.parametrize("l2", [0.0, 50.0])
 def test_landscape_is_the_exact_quadratic_of_the_penalised_loss(exp, l2):
-    """Oracle: the landscape module's loss over a grid (moments of the rows), plus α·w²."""
+    """Oracle: the MSE over the rows at every grid point, plus α·w²."""
     p = exp.model_problem.train
-    ridge = ridge_optimum(p.x, p.y, l2)
-    land = Landscape((float(ridge.weights[0]), ridge.bias),
-                     exp.quadratic.hessian + np.diag([l2, 0.0]), ridge.loss, "w", "b")
+    land = exp.quadratic.ridge(l2)
     weights, biases = np.linspace(-1, 2, 7), np.linspace(-5, 15, 5)
-    expected = loss_grid(p.x, p.y, np.zeros(1), 0.0, 0, weights, biases) + l2 * weights[None, :] ** 2
+    expected = np.array([[slow_loss(p.x, p.y, w, b) + l2 * w * w for w in weights] for b in biases])
     np.testing.assert_allclose(land.loss(weights[None, :], biases[:, None]), expected, rtol=1e-9)
-    w, b = land.ellipse(ridge.loss + 3.0)
-    np.testing.assert_allclose(land.loss(w, b), ridge.loss + 3.0, rtol=1e-9)
+    w, b = land.level_set(land.min_loss + 3.0).T
+    np.testing.assert_allclose(land.loss(w, b), land.min_loss + 3.0, rtol=1e-9)
 
 
 def test_landscape_box_holds_points_and_converging_paths_but_not_diverging_ones(landscape_parts):
@@ -204,7 +189,7 @@ def background(spec: dict) -> list[dict]:
 
 def test_landscape_figure_contours_paths_and_points(landscape_parts):
     land, paths, points, runs, box = landscape_parts
-    spec = as_dict(landscape_figure(land, paths, points, box=box))
+    spec = as_dict(landscape_figure(land, paths, points, box=box, w_title="w"))
     bands = background(spec)
     levels = [float(t["name"].split(" and ")[1]) for t in bands]
     assert levels == sorted(levels, reverse=True) and len(levels) >= 6  # largest drawn first
@@ -236,7 +221,7 @@ def test_landscape_figure_contours_paths_and_points(landscape_parts):
 
 def test_landscape_animation_moves_only_the_heads(landscape_parts):
     land, paths, points, runs, _ = landscape_parts
-    spec = as_dict(landscape_figure(land, paths, points, box=landscape_parts[4]))
+    spec = as_dict(landscape_figure(land, paths, points, box=landscape_parts[4], w_title="w"))
     frames = spec["frames"]
     heads_index = len(background(spec)) + 1 + len(paths)
     assert 10 < len(frames) <= MAX_FRAMES
@@ -255,8 +240,8 @@ def test_landscape_animation_moves_only_the_heads(landscape_parts):
 
 def test_landscape_figure_is_deterministic(landscape_parts):
     land, paths, points, _, box = landscape_parts
-    first = json.dumps(as_dict(landscape_figure(land, paths, points, box=box)), sort_keys=True, default=str)
-    again = json.dumps(as_dict(landscape_figure(land, paths, points, box=box)), sort_keys=True, default=str)
+    first, again = (json.dumps(as_dict(landscape_figure(land, paths, points, box=box, w_title="w")),
+                               sort_keys=True, default=str) for _ in range(2))
     assert first == again  # a rerun sends identical bytes, so a playing animation is not restarted
 
 

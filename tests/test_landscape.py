@@ -1,4 +1,4 @@
-"""Landscape slices against slow double loops and brute force; standardisation round trips."""
+"""The quadratic's slices, grids and level sets against slow loops over the rows; standardisation."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from gd_core.data import make_problem
-from gd_core.landscape import BIAS_MODES, loss_curve, loss_grid
+from gd_core.quadratic import Quadratic, along
 from gd_core.scaling import Standardizer
 
 
@@ -34,10 +34,13 @@ def with_weight(w, index, value):
 
 
 @pytest.mark.parametrize("index", [0, 1, 2])
-def test_loss_curve_with_fixed_bias_is_the_double_loop(data, index):
+def test_a_slice_along_one_weight_is_the_double_loop(data, index):
+    """``along``: the loss and half-MSE gradient as weight i moves, everything else fixed."""
     x, y, w, b = data
     grid = np.linspace(-1.0, 2.0, 13)
-    loss, grad = loss_curve(x, y, w, b, index, grid)
+    loss0 = slow_mse(x, y, w, b)
+    grad0 = float(np.mean((x @ w + b - y) * x[:, index]))  # ∂J/∂wᵢ at the base point
+    loss, grad = along(loss0, grad0, float(np.mean(x[:, index] ** 2)), grid - w[index])
     assert loss.shape == grad.shape == grid.shape
     np.testing.assert_allclose(loss, [slow_mse(x, y, with_weight(w, index, g), b) for g in grid],
                                rtol=1e-10)
@@ -47,44 +50,28 @@ def test_loss_curve_with_fixed_bias_is_the_double_loop(data, index):
     np.testing.assert_allclose(grad, fd, rtol=1e-5, atol=1e-6)
 
 
-@pytest.mark.parametrize("index", [0, 2])
-def test_loss_curve_with_best_bias_is_the_brute_force_minimum_over_the_bias(data, index):
-    x, y, w, b = data
-    grid = np.linspace(-0.5, 1.5, 7)
-    loss, grad = loss_curve(x, y, w, b, index, grid, bias="best")
-    for g, got in zip(grid, loss):
-        w_g = with_weight(w, index, g)
-        best_b = np.mean(y - x @ w_g)  # closed form: the bias that zeroes the mean residual
-        assert got == pytest.approx(slow_mse(x, y, w_g, best_b), rel=1e-10)
-        biases = np.linspace(best_b - 5, best_b + 5, 20_001)  # brute force on a fine grid
-        brute = np.mean((x @ w_g - y + biases[:, None]) ** 2, axis=1)
-        assert got <= brute.min() + 1e-12 and brute.min() - got < 1e-6
-    # by the envelope theorem the gradient is the total derivative of the profile (half-MSE)
-    h = 1e-6
-
-    def profile(g):
-        w_g = with_weight(w, index, g)
-        return slow_mse(x, y, w_g, np.mean(y - x @ w_g))
-
-    np.testing.assert_allclose(grad, [(profile(g + h) - profile(g - h)) / (4 * h) for g in grid],
-                               rtol=1e-5, atol=1e-6)
-
-
-def test_loss_grid_is_the_double_loop(data):
-    x, y, w, b = data
+def test_the_quadratic_over_a_weight_bias_grid_is_the_double_loop(data):
+    x, y, _, _ = data
+    one = x[:, [1]]
+    quad = Quadratic.from_data(one, y)
     weights = np.linspace(-1, 2, 9)
     biases = np.linspace(-10, 20, 5)
-    grid = loss_grid(x, y, w, b, 1, weights, biases)
+    grid = quad.loss(weights[None, :], biases[:, None])
     assert grid.shape == (len(biases), len(weights))
-    slow = np.array([[slow_mse(x, y, with_weight(w, 1, wi), bj) for wi in weights] for bj in biases])
+    slow = np.array([[slow_mse(one, y, [wi], bj) for wi in weights] for bj in biases])
     np.testing.assert_allclose(grid, slow, rtol=1e-10)
 
 
-def test_unknown_bias_mode(data):
-    x, y, w, b = data
-    assert BIAS_MODES == ("fixed", "best")
-    with pytest.raises(ValueError, match="fixed"):
-        loss_curve(x, y, w, b, 0, np.zeros(3), bias="free")
+@pytest.mark.parametrize("l2", [0.0, 0.7])
+def test_level_sets_are_ellipses_on_which_the_loss_is_the_level(data, l2):
+    x, y, _, _ = data
+    quad = Quadratic.from_data(x[:, [0]], y).ridge(l2)
+    level = quad.min_loss * 1.5 + 3.0
+    points = quad.level_set(level, points=37)
+    slow = [slow_mse(x[:, [0]], y, [w], b) + l2 * w * w for w, b in points]  # MSE + α·w², row by row
+    np.testing.assert_allclose(slow, level, rtol=1e-9)
+    with pytest.raises(ValueError, match="one weight and the bias"):
+        Quadratic.from_data(x, y).level_set(level)
 
 
 # --- standardisation --------------------------------------------------------------------------------

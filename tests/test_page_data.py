@@ -53,6 +53,11 @@ def test_upload_detect_activate_and_use_on_the_playground():
     assert spec["data"][0]["name"] == f"{n_train:,} training days"
 
 
+def plain(markdown: str) -> str:
+    """What a reader sees of text that went through md_text: no escapes, no zero-width spaces."""
+    return markdown.replace("\\", "").replace("\u200b", "")
+
+
 @pytest.mark.parametrize("case", sorted(BAD_INPUTS))
 def test_bad_upload_shows_an_error_and_keeps_the_active_dataset(case):
     at = upload(data_page(), "oakland.csv", noaa_days())
@@ -62,7 +67,7 @@ def test_bad_upload_shows_an_error_and_keeps_the_active_dataset(case):
     at = upload(at, f"{case}.csv", data)
     assert not at.exception
     assert at.error, case
-    message = at.error[0].value.replace("\\", "")  # the message is shown escaped, as plain text
+    message = plain(at.error[0].value)  # the message is shown escaped, as plain text
     assert word.lower() in message.lower(), message
     assert at.selectbox(key="ds").value == active
     assert "Nothing changed" in " ".join(c.value for c in at.caption)
@@ -93,9 +98,12 @@ def test_missing_value_strategy_counts_and_corrections():
     assert "89 days kept" in radio.options[0]
     radio.set_value("drop").run()
     assert not at.exception
-    at.selectbox(key="data_tunit").set_value("C").run()
+    at.selectbox(key="data_runit").set_value("mm").run()
     assert not at.exception
-    assert "(°C)" in at.dataframe[0].value["detected"]["tmax"]
+    assert "(mm)" in at.dataframe[0].value["detected"]["rain"]
+    # °F read as °C puts most days above 60 °C: refused, naming the unit, and nothing else changes
+    at.selectbox(key="data_tunit").set_value("C").run()
+    assert not at.exception and "unit" in plain(at.error[0].value)
 
 
 def test_constant_predictor_is_left_out_of_the_model():
@@ -110,9 +118,9 @@ def test_constant_predictor_is_left_out_of_the_model():
 
 
 def test_row_cap_has_its_own_message(monkeypatch):
-    import gd_ui.importing
+    import gd_ui.widgets.importing
 
-    monkeypatch.setattr(gd_ui.importing, "MAX_ROWS", 50)
+    monkeypatch.setattr(gd_ui.widgets.importing, "MAX_ROWS", 50)
     at = upload(data_page(), "long.csv", noaa_days(120))
     assert at.error
     assert "row" in at.error[0].value.replace("\\", "").lower()

@@ -14,9 +14,10 @@ from streamlit.testing.v1 import AppTest
 from gd_core.data import make_problem
 from gd_core.descent import gradient_descent
 from gd_core.experiment import Experiment
-from gd_ui import lesson, presenter
+from gd_ui import lesson
 from gd_ui.datasets import BUNDLED_BY_KEY, read_bundled
-from gd_ui.sidebar import DEFAULT_B0, DEFAULT_W0
+from gd_ui.state import DEFAULT_B0, DEFAULT_W0
+from gd_ui.widgets import presenter
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 LESSON = "pages/4_Step_Through.py"
@@ -155,8 +156,10 @@ def test_presenter_flag_changes_the_layout():
     assert not any("stSidebar" in m.value for m in normal.markdown)
     assert any(b.proto.id.endswith("present_enter") for b in normal.sidebar.button)
     assert not any(b.proto.id.endswith("present_enter") for b in stage.button)
-    links = {p.proto.label: p.proto for p in stage.get("page_link")}
-    assert "Step through" in links and parse_qs(links["Step through"].query_string) == {"present": ["1"]}
+    links = {p.proto.label: p.proto for p in stage.get("page_link") if p.proto.query_string}
+    lesson_link = links["Step through the lesson"]
+    assert parse_qs(lesson_link.query_string) == {"present": ["1"]}
+    assert "Your data" not in links  # presenter mode offers the classroom pages
     assert any(b.proto.id.endswith("present_exit") for b in stage.button)
     big, small = spec(stage, "descent")["layout"], spec(normal, "descent")["layout"]
     assert big["font"]["size"] > small["font"]["size"]
@@ -181,7 +184,10 @@ def test_presenter_mode_stays_on_across_pages_and_can_be_left():
 def test_preset_links_open_runs_in_the_zones_they_claim(params):
     at = fresh(**params)
     links = [p.proto for p in at.get("page_link") if "lr=" in p.proto.query_string]
-    assert [link.label.split(" · ")[0] for link in links] == ["crawl", "just right", "oscillate", "diverge"]
+    names = [link.label.split(" · ")[0] for link in links]
+    assert set(names) <= {"crawl", "just right", "fastest", "oscillate", "diverge"} and len(names) >= 4
+    rates = [float(parse_qs(link.query_string)["lr"][0]) for link in links]
+    assert rates == sorted(rates)  # in rate order
     for link in links:
         query = parse_qs(link.query_string)
         target = fresh(**{k: v if len(v) > 1 else v[0] for k, v in query.items()})
@@ -198,6 +204,8 @@ def test_preset_links_open_runs_in_the_zones_they_claim(params):
             assert zone == "oscillating"
         elif link.label.startswith("diverge"):
             assert zone == "diverging" and target.error[0].value.startswith("Diverged")
+        elif link.label.startswith("just right"):
+            assert zone == "converging" and "no zig-zag" in claim and not target.error
         else:
             assert zone in ("converging", "oscillating") and "optimal" in claim
             assert "fastest" in claim
@@ -247,5 +255,5 @@ def test_keyboard_scrubber_shows_any_epoch():
     scrub.set_value(scrub.options[3]).run()
     after = spec(at, "descent")
     assert after["layout"]["sliders"][0]["active"] == 3
-    assert after["data"][3] != before["data"][3]  # the fit line is the one of that epoch
+    assert after["data"][2] != before["data"][2]  # the fit line is the one of that epoch
     assert after["frames"] == before["frames"]

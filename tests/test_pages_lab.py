@@ -7,12 +7,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import decode
 from streamlit.testing.v1 import AppTest
 
 from gd_core.data import make_problem
 from gd_core.experiment import Experiment
 from gd_ui.datasets import read_bundled
-from gd_ui.fastfig import decode
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")

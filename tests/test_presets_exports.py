@@ -7,40 +7,32 @@ import io
 import json
 import math
 import re
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import dataset_of, decode, experiment_of
 
-from gd_core.data import make_problem
-from gd_core.experiment import Experiment
-from gd_core.importer import csv_safe
 from gd_core.theory import Theory
-from gd_ui import exports, presenter, presets
+from gd_ui import exports, presets
 from gd_ui.controls import lr_options
-from gd_ui.datasets import BUNDLED_BY_KEY, Dataset, read_bundled
-from gd_ui.fastfig import decode
-from gd_ui.figures import descent_figure, loss_figure
+from gd_ui.datasets import BUNDLED_BY_KEY
+from gd_ui.figures import present
+from gd_ui.figures.descent import descent_figure
+from gd_ui.figures.html import figure_html
+from gd_ui.figures.loss import loss_figure
+from gd_ui.safe import csv_safe
 from gd_ui.views import descent_data
+from gd_ui.widgets import presenter
 
 CASES = [(ds, preds, std) for ds in ("seattle", "clemson") for preds in (("tmax",), ("tmax", "tmin"))
          for std in (False, True)]
 
 
-def dataset(key: str) -> Dataset:
-    b = BUNDLED_BY_KEY[key]
-    return Dataset(key, b.label, read_bundled(key), b.temperature_unit, b.rain_unit)
-
-
-def experiment(key, predictors, standardize) -> Experiment:
-    return Experiment.build(make_problem(dataset(key).frame, predictors, "tmax_tomorrow"),
-                            standardize=standardize)
-
-
 @pytest.fixture(scope="module")
 def experiments():
-    return {case: experiment(*case) for case in CASES}
+    return {case: experiment_of(*case) for case in CASES}
 
 
 def theory_of(eigenvalues) -> Theory:
@@ -54,29 +46,37 @@ def theory_of(eigenvalues) -> Theory:
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c[0]}-{'+'.join(c[1])}-{'std' if c[2] else 'raw'}")
 def test_presets_land_in_the_zones_they_claim(experiments, case):
     th = experiments[case].theory
-    by_key = {p.key: p for p in presets.presets(th)}
-    assert list(by_key) == ["crawl", "just_right", "oscillate", "diverge"]
+    choices = presets.presets(th)
+    assert [p.lr for p in choices] == sorted(p.lr for p in choices)  # listed in rate order
+    by_key = {p.key: p for p in choices}
+    assert set(by_key) == {"crawl", "just_right", "fastest", "oscillate", "diverge"} or \
+        (th.condition_number < 1 + 1e-6 and "fastest" not in by_key)
     for p in by_key.values():
         rate = float(p.spelled)  # what the link carries, not the exact value
         assert p.lr == rate and th.zone(rate) == p.zone
         assert len(p.spelled.split("e")[0].replace(".", "").lstrip("-")) >= 3  # 3+ significant digits
         assert p.eta_lambda == pytest.approx(rate * th.lambda_max)
-    for key, zone, s in (("crawl", "crawling", 0.01), ("oscillate", "oscillating", 1.9),
-                         ("diverge", "diverging", 2.1)):
+    for key, zone, s in (("crawl", "crawling", 0.01), ("just_right", "converging", 1.0),
+                         ("oscillate", "oscillating", 1.9), ("diverge", "diverging", 2.1)):
         assert by_key[key].zone == zone and by_key[key].eta_lambda == pytest.approx(s, rel=6e-3)
-    # "just right" is the optimal rate 2/(λmin+λmax), honestly placed: between 1 and 2 (oscillating)
-    # whenever κ > 1, at 1 (converging, one step) when κ = 1.
-    best = by_key["just_right"]
-    assert best.lr == pytest.approx(th.optimal_lr, rel=1e-3)
-    assert 1 - 1e-5 <= best.eta_lambda < 2
-    if th.condition_number > 1 + 1e-6:
+    # "just right" is the largest rate with no zig-zag: no direction's factor is negative
+    assert (1 - by_key["just_right"].lr * th.eigenvalues >= -1e-9).all()
+    # "fastest" is the optimal rate 2/(λmin+λmax), honestly placed: between 1 and 2 (oscillating)
+    if "fastest" in by_key:
+        best = by_key["fastest"]
+        assert best.lr == pytest.approx(th.optimal_lr, rel=1e-3)
+        assert 1 - 1e-5 <= best.eta_lambda < 2
         assert best.zone == "oscillating" and "oscillating" in best.claim and "between 1 and 2" in best.claim
-    else:
-        assert best.zone == "converging" and "at once" in best.claim
-    # …and it is the fastest worst case: no other preset keeps less of the error per epoch.
-    worst = {k: float(th.factors(p.lr).max()) for k, p in by_key.items()}
-    assert worst["just_right"] <= min(worst["crawl"], worst["oscillate"]) + 1e-12
-    assert worst["diverge"] > 1
+        # …and it is the fastest worst case: no other preset keeps less of the error per epoch.
+        worst = {k: float(th.factors(p.lr).max()) for k, p in by_key.items()}
+        assert worst["fastest"] <= min(worst["crawl"], worst["just_right"], worst["oscillate"]) + 1e-12
+    assert float(th.factors(by_key["diverge"].lr).max()) > 1
+
+
+def test_predict_first_letters_follow_rate_order(experiments):
+    for exp in experiments.values():
+        choices = presets.presets(exp.theory)
+        assert presets.letters(choices) == [f"rate {c}" for c in "ABCDE"[:len(choices)]]
 
 
 @pytest.mark.parametrize("case", [("seattle", ("tmax",), False), ("clemson", ("tmax", "tmin"), False),
@@ -102,8 +102,10 @@ def test_preset_rates_are_slider_options_or_accepted_links(experiments):
 
 def test_spell_keeps_a_rate_on_its_side_of_a_boundary():
     th = theory_of([1.0, 1.0000000000000018])  # κ = 1 up to float noise: optimal η·λmax = 1 + 2e-16
-    best = presets.presets(th)[1]
+    by_key = {p.key: p for p in presets.presets(th)}
+    best = by_key["just_right"]
     assert best.zone == "converging" and float(best.spelled) * th.lambda_max <= 1
+    assert "fastest" not in by_key  # the same rate as "just right" when κ = 1
     wide = theory_of([414.0885480620017 / 2660.6690909535405, 414.0885480620017])
     text = presets.spell(wide.optimal_lr, wide, "oscillating")
     assert text == "4.828e-03"  # 3 digits (4.83e-03) would be past the critical rate: diverging
@@ -112,16 +114,14 @@ def test_spell_keeps_a_rate_on_its_side_of_a_boundary():
 
 def test_singular_theory_says_so():
     th = theory_of([0.0, 4.0])
-    best = presets.presets(th)[1]
+    best = {p.key: p for p in presets.presets(th)}["fastest"]
     assert "κ = ∞" in best.claim and "redundant" in best.claim
 
 
 def test_links_carry_the_view_and_the_rate_as_spelled():
     label = BUNDLED_BY_KEY["clemson"].label  # a bound selectbox puts its shown label in the URL
     view = presets.View(label, ("tmax", "tmin"), "tmin", True, -0.5, 10.0, 3000)
-    url = presets.link(view, "4.828e-03")
-    assert url.startswith("?")
-    q = parse_qs(url[1:])
+    q = parse_qs(urlencode(presets.link_params(view, "4.828e-03"), doseq=True))
     assert q == {"ds": [label], "pred": ["tmax", "tmin"], "x": ["tmin"], "std": ["true"],
                  "lr": ["4.828e-03"], "w0": ["-0.5"], "b0": ["10"], "epochs": ["3,000"]}
     assert presets.link_params(view, "1e-3")["w0"] == "-0.5"
@@ -142,18 +142,18 @@ def test_reveal(guess, s, right):
     ok, sentence = presets.reveal(guess, th, s / 100)
     assert ok is right
     assert sentence.startswith("Right" if right else "Not quite")
-    assert f"η·λmax is {s:.3g}" in sentence and th.zone(s / 100) in sentence
+    assert f"η·λmax is {s:.4g}" in sentence and th.zone(s / 100) in sentence
 
 
 # --- exports ----------------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
 def run():
-    exp = experiment("seattle", ("tmax", "tmin"), True)
+    exp = experiment_of("seattle", ("tmax", "tmin"), True)
     w, b = exp.scaler.to_standardized(np.array([-0.5, 0.2]), 10.0)
     history = exp.history_in_original_units(exp.run(w, float(b), lr=0.4 * exp.theory.critical_lr,
                                                     epochs=3000))
-    data = descent_data(exp, history, 0, dataset("seattle"))
+    data = descent_data(exp, history, 0, dataset_of("seattle"))
     return exp, history, data
 
 
@@ -194,7 +194,7 @@ def test_parameters_json_parses_back(run):
 
 
 def test_parameters_json_has_no_infinities():
-    exp = experiment("seattle", ("tmax",), False)
+    exp = experiment_of("seattle", ("tmax",), False)
     h = exp.history_in_original_units(exp.run(*exp.initial("zeros"), lr=2.5 * exp.theory.critical_lr,
                                               epochs=5000))
     text = exports.parameters_json(exp, h, dataset_key="seattle", lr=h.lr)
@@ -211,14 +211,15 @@ def embedded_frames(html: str) -> list:
 def test_html_file_plays_offline_with_every_frame(run):
     _, _, data = run
     fig = descent_figure(data)
-    html = exports.figure_html(fig)
+    html = figure_html(fig, "Descent Lab · Seattle <2012> · learning rate 2.45e-03")
     assert "<html>" in html and not re.search(r"<script[^>]+src=", html)  # plotly.js inlined, no fetches
+    assert "<title>Descent Lab · Seattle &lt;2012&gt; · learning rate 2.45e-03</title>" in html
     assert len(html) > 3_000_000  # the library itself is in the file
     frames = embedded_frames(html)
     expected = fig.to_dict()["frames"]
     assert len(frames) == len(expected) > 10
     assert [f["name"] for f in frames] == [f["name"] for f in expected]
-    assert np.allclose(decode(frames[-1]["data"][0]["y"]), decode(expected[-1]["data"][0]["y"]))
+    assert np.allclose(decode(frames[-1]["data"][2]["y"]), decode(expected[-1]["data"][2]["y"]))
     assert '"sliders"' in html and "Play" in html
 
 
@@ -254,33 +255,33 @@ def test_restyle_scales_fonts_and_keeps_frames(run):
     _, _, data = run
     fig = descent_figure(data, height=565)
     before = fig.to_dict()
-    after = presenter.restyle(fig).to_dict()
+    after = present.restyle(fig).to_dict()
     assert after["frames"] == before["frames"]
-    assert after["layout"]["font"]["size"] == round(15 * presenter.CHART_FONT_SCALE)
-    assert after["layout"]["font"]["color"] == presenter.INK
+    assert after["layout"]["font"]["size"] == round(15 * present.CHART_FONT_SCALE)
+    assert after["layout"]["font"]["color"] == present.INK
     sizes = [a["font"]["size"] for a in after["layout"]["annotations"]]
-    assert sizes == [round(a["font"]["size"] * presenter.CHART_FONT_SCALE)
+    assert sizes == [round(a["font"]["size"] * present.CHART_FONT_SCALE)
                      for a in before["layout"]["annotations"]]
-    assert after["layout"]["margin"]["b"] == presenter.BOTTOM_PX
+    assert after["layout"]["margin"]["b"] == present.BOTTOM_PX
     points = after["data"][0]["marker"]["opacity"]
-    assert points == presenter.POINT_OPACITY > before["data"][0]["marker"]["opacity"]  # no washed-out data
-    plot = 565 - before["layout"]["margin"]["t"] - presenter.BOTTOM_PX
+    assert points == present.POINT_OPACITY > before["data"][0]["marker"]["opacity"]  # no washed-out data
+    plot = 565 - before["layout"]["margin"]["t"] - present.BOTTOM_PX
     # Controls under the plot in pixels: buttons and slider below the axis title, the legend below both.
-    assert after["layout"]["updatemenus"][0]["y"] * plot == pytest.approx(-presenter.BUTTONS_PX)
-    assert after["layout"]["sliders"][0]["y"] * plot == pytest.approx(-presenter.SLIDER_PX)
-    assert after["layout"]["sliders"][0]["x"] == presenter.SLIDER_X  # beside the buttons, whatever the
-    assert after["layout"]["sliders"][0]["len"] == 1 - presenter.SLIDER_X  # normal layout does
-    assert after["layout"]["legend"]["y"] * plot == pytest.approx(-presenter.LEGEND_PX)
-    narrow = presenter.restyle(descent_figure(data), scale=1.0, narrow=True).to_dict()["layout"]
+    assert after["layout"]["updatemenus"][0]["y"] * plot == pytest.approx(-present.BUTTONS_PX)
+    assert after["layout"]["sliders"][0]["y"] * plot == pytest.approx(-present.SLIDER_PX)
+    assert after["layout"]["sliders"][0]["x"] == present.SLIDER_X  # beside the buttons, whatever the
+    assert after["layout"]["sliders"][0]["len"] == 1 - present.SLIDER_X  # normal layout does
+    assert after["layout"]["legend"]["y"] * plot == pytest.approx(-present.LEGEND_PX)
+    narrow = present.restyle(descent_figure(data), scale=1.0, narrow=True).to_dict()["layout"]
     assert narrow["sliders"][0]["x"] == 0 and narrow["sliders"][0]["len"] == 1
-    loss = presenter.restyle(loss_figure(data.history, optimum_loss=1.0)).to_dict()
-    assert loss["layout"]["font"]["size"] == round(15 * presenter.CHART_FONT_SCALE)
+    loss = present.restyle(loss_figure(data.history, optimum_loss=1.0)).to_dict()
+    assert loss["layout"]["font"]["size"] == round(15 * present.CHART_FONT_SCALE)
 
 
 def test_chart_height_leaves_room_for_longer_messages():
-    one = presenter.chart_height("Converged: after 10,000 epochs the training MSE is 8.108.")
-    assert one == presenter.CHART_PX
+    one = present.chart_height("Converged: after 10,000 epochs the training MSE is 8.108.")
+    assert one == present.CHART_PX
     long = "Diverged at epoch 146: " + "x" * 250  # three lines at the projector's size
-    assert presenter.chart_height(long) == presenter.CHART_PX - 2 * presenter.STATUS_LINE_PX
-    two = presenter.chart_height("Right: you said converge.", "Converged.")
-    assert two == presenter.CHART_PX - presenter.ALERT_PX
+    assert present.chart_height(long) == present.CHART_PX - 2 * present.STATUS_LINE_PX
+    two = present.chart_height("Right: you said converge.", "Converged.")
+    assert two == present.CHART_PX - present.ALERT_PX

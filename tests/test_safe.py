@@ -1,4 +1,4 @@
-from gd_ui.safe import md_text
+from gd_ui.safe import ZWSP, md_text
 
 
 def test_every_markdown_and_latex_character_is_escaped():
@@ -6,7 +6,9 @@ def test_every_markdown_and_latex_character_is_escaped():
     out = md_text(nasty)
     for ch in "[]()!$:<>*_`#|~":
         assert ch not in out.replace("\\" + ch, "")  # each one only ever appears escaped
-    assert out.replace("\\", "") == nasty
+    assert out.replace("\\", "").replace(ZWSP, "") == nasty
+    for glue in (".", ":", "@"):  # no autolink can form: each is followed by a zero-width space
+        assert all(part.startswith(ZWSP) for part in out.split("\\" + glue)[1:])
 
 
 def test_long_and_multiline_text_is_shortened_to_one_line():

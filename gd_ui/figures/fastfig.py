@@ -2,8 +2,8 @@
 
 Validating 200 frames × 6 traces and a 200-step slider costs Plotly ~0.2 s per figure, more than
 the whole budget of a slider change. The moving traces are simple scatters we build ourselves, so
-they are kept as plain, already-encoded dicts (float32 base64 typed arrays, which Plotly.js reads
-natively) and spliced into ``to_dict()`` — the one method Streamlit and ``write_html`` call.
+they are kept as plain, already-encoded dicts (base64 typed arrays, which Plotly.js reads natively)
+and spliced into ``to_dict()`` — the one method Streamlit and ``write_html`` call.
 """
 
 from __future__ import annotations
@@ -18,15 +18,6 @@ def typed(values, dtype: str = "f4") -> dict:
     """A numeric array as a Plotly.js typed-array spec (float32 by default: ample for drawing)."""
     a = np.ascontiguousarray(np.asarray(values, dtype=np.float32 if dtype == "f4" else np.float64))
     return {"dtype": dtype, "bdata": base64.b64encode(a.tobytes()).decode("ascii")}
-
-
-def decode(spec) -> np.ndarray:
-    """Inverse of :func:`typed` (also accepts plain lists), for tests and exports."""
-    if isinstance(spec, dict) and "bdata" in spec:
-        kinds = {"f4": np.float32, "f8": np.float64, "i1": np.int8, "i2": np.int16, "i4": np.int32,
-                 "u1": np.uint8, "u2": np.uint16, "u4": np.uint32}
-        return np.frombuffer(base64.b64decode(spec["bdata"]), dtype=kinds[spec["dtype"]]).astype(float)
-    return np.asarray(spec, dtype=float)
 
 
 class FramedFigure(go.Figure):

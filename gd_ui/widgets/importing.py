@@ -1,4 +1,8 @@
-"""The Data page's widgets and the cached importer call behind them."""
+"""The Data page's widgets and the importer call behind them.
+
+The last import is remembered in the session (not in a cross-session cache): an upload's table then
+costs its memory once, in the session that uploaded it, and goes when the session does.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +11,27 @@ import streamlit as st
 from gd_core.importer import ImportReport, ImportResult, import_weather
 
 AUTO = "detected"
-MAX_ROWS = 1_000_000  # ~40 MB of CSV: 2,700 years of daily data; imports in ~2 s on two cores
+MAX_ROWS = 1_000_000  # data rows in a file (several stations); ~40 MB of CSV, imported in ~2 s
 DATE_FORMATS = ("ISO", "YYYYMMDD", "US month-first", "European day-first", "year/month/day columns")
 
 
-@st.cache_data(max_entries=8, show_spinner="Reading the file…")
-def import_upload(data_digest: str, _raw: bytes, filename: str, station: str | None,
+MEMO = "data_import"  # session key: the last (digest, station, overrides) and its ImportResult
+
+
+def import_upload(data_digest: str, raw: bytes, filename: str, station: str | None,
                   overrides: tuple) -> ImportResult:
-    """Import once per (file content, station, corrections); the bytes are keyed by their digest."""
-    return import_weather(_raw, filename=filename, station=station, overrides=dict(overrides) or None,
-                          max_rows=MAX_ROWS)
+    """Import once per (file content, station, corrections) and session; the last two are kept (the
+    detection as found, and as corrected)."""
+    key = (data_digest, filename, station, overrides)
+    memo = [entry for entry in st.session_state.get(MEMO, []) if entry[0][0] == data_digest]
+    for entry_key, result in memo:
+        if entry_key == key:
+            return result
+    with st.spinner("Reading the file…"):
+        result = import_weather(raw, filename=filename, station=station, overrides=dict(overrides) or None,
+                                max_rows=MAX_ROWS)
+    st.session_state[MEMO] = [*memo[-1:], (key, result)]
+    return result
 
 
 def _choice(label: str, options: list, detected, key: str, fmt=str):

@@ -1,40 +1,43 @@
-"""The sidebar every page shares, and the cached core calls behind it.
+"""The sidebar every page shares: navigation, dataset, model and run controls.
 
-Widget functions draw a group of widgets and return plain values; the cached functions are keyed
-by plain values only. Widget keys double as URL parameters (``bind="query-params"``), so any view
-is a link, and persist across pages (``persist_state="session"``).
+Each ``*_controls`` function draws a group of widgets and returns plain values. Widget keys (see
+``gd_ui.state``) double as URL parameters (``bind="query-params"``), so any view is a link, and persist
+across pages (``persist_state="session"``). A value the app decides itself (a followed link, a reset
+after a dataset change) is written to the session *before* its widget is drawn, and that widget is then
+drawn without a default, so Streamlit never sees two competing values for one key.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
-import numpy as np
 import streamlit as st
 
-from gd_core.data import make_problem
 from gd_core.experiment import Experiment
 from gd_core.model import init_tutorial
 from gd_ui import controls, presets
-from gd_ui.datasets import BUNDLED, BUNDLED_BY_KEY, DEFAULT_KEY, Dataset, read_bundled
-from gd_ui.status import ZONE_BADGE, sci
+from gd_ui.datasets import BUNDLED, BUNDLED_BY_KEY, DEFAULT_KEY, Dataset
+from gd_ui.formats import kappa, sci
+from gd_ui.pages import PAGES
+from gd_ui.safe import md_text
+from gd_ui.state import DEFAULT_B0, DEFAULT_W0, RateInputs, reconcile_rate
+from gd_ui.status import ZONE_BADGE, rate_phrase
+from gd_ui.widgets.cache import Model, bundled_dataset, experiment
 
-UPLOADS = "data_uploads"  # session key: {dataset key: Dataset} of the user's own files
 BOUND = dict(bind="query-params", persist_state="session")
 PREDICTORS = ("tmax", "tmin", "rain")
-DEFAULT_W0, DEFAULT_B0 = -0.5, 10.0
+UPLOADS, ACTIVE, DROPPED = "data_uploads", "data_active", "data_dropped"
+KEEP_UPLOADS = 3  # the active upload and two recent ones: each costs a few times its file size
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def bundled_frame(key: str):
-    return read_bundled(key)
+def page_nav() -> None:
+    """The sidebar's page list, with readable names (the file names stay as the URLs)."""
+    for page in PAGES:
+        st.sidebar.page_link(page.path, label=page.label, icon=page.icon)
+    st.sidebar.divider()
 
 
-def bundled_dataset(key: str) -> Dataset:
-    b = BUNDLED_BY_KEY[key]
-    return Dataset(b.key, b.label, bundled_frame(key), b.temperature_unit, b.rain_unit, b.note)
-
+# --- the dataset -------------------------------------------------------------------------------------
 
 def datasets() -> dict[str, Dataset | None]:
     """Every dataset this session can pick, bundled first (loaded lazily) then uploads."""
@@ -43,74 +46,70 @@ def datasets() -> dict[str, Dataset | None]:
     return choices
 
 
-ACTIVE = "data_active"  # session key: the active dataset, kept even where the picker is not drawn
-
-
 def _remember_choice() -> None:
     st.session_state[ACTIVE] = st.session_state["ds"]
 
 
 def add_upload(dataset: Dataset, *, activate: bool = True) -> None:
-    """Register an uploaded dataset for the session (call from a callback to activate it)."""
-    st.session_state.setdefault(UPLOADS, {})[dataset.key] = dataset
+    """Register an uploaded dataset for the session (a callback); keep at most ``KEEP_UPLOADS``, dropping
+    the oldest ones that are not active, and remember their names so the picker can say so."""
+    uploads = st.session_state.setdefault(UPLOADS, {})
+    uploads.pop(dataset.key, None)
+    uploads[dataset.key] = dataset  # newest last
     if activate:
         st.session_state["ds"] = st.session_state[ACTIVE] = dataset.key
-
-
-ROOT = Path(__file__).resolve().parent.parent
-PAGES = (("app.py", "Playground", ":material/tune:"),
-         ("pages/1_Data.py", "Your data", ":material/upload_file:"),
-         ("pages/2_Learning_Rate_Lab.py", "Learning-rate lab", ":material/science:"),
-         ("pages/3_Loss_Landscape.py", "Loss landscape", ":material/terrain:"),
-         ("pages/4_Step_Through.py", "Step through the lesson", ":material/school:"))
-
-
-def page_nav() -> None:
-    """The sidebar's page list, with readable names (the file names stay as the URLs)."""
-    for path, label, icon in PAGES:
-        if (ROOT / path).exists():
-            st.sidebar.page_link(path, label=label, icon=icon)
-    st.sidebar.divider()
+    active = st.session_state.get(ACTIVE)
+    while len(uploads) > KEEP_UPLOADS:
+        oldest = next(k for k in uploads if k != active)
+        st.session_state[DROPPED] = (*st.session_state.get(DROPPED, ())[-4:], uploads.pop(oldest).label)
 
 
 def dataset_picker() -> Dataset:
-    """The page list and the dataset selector (sidebar); returns the active dataset.
+    """The dataset selector (sidebar); returns the active dataset.
 
-    The choice is also kept under its own session key: a page switch re-creates the widget, and
-    the active dataset must survive that on every page.
+    The choice is also kept under its own session key: a page switch re-creates the widget, and the
+    active dataset must survive that on every page. A link may name the dataset by key or label; a
+    link to an upload this session does not have says so and shows the default.
     """
-    page_nav()
     choices = datasets()
     linked = st.query_params.get("ds")
     if st.session_state.get(ACTIVE) in choices:
         st.session_state["ds"] = st.session_state[ACTIVE]
-    elif linked in choices:  # a link may name the dataset by key (?ds=clemson) or by its label
+    elif linked in choices:
         st.session_state["ds"] = linked
     elif st.session_state.get("ds") not in choices:
-        st.session_state.pop("ds", None)
-    key = st.sidebar.selectbox(
-        "Dataset", list(choices), index=list(choices).index(DEFAULT_KEY),
-        format_func=lambda k: choices[k].label if choices[k] is not None else BUNDLED_BY_KEY[k].label,
-        key="ds", on_change=_remember_choice,
-        help="Bundled real weather data; your own files join this list from the Data page.",
-        **BOUND)
+        st.session_state["ds"] = DEFAULT_KEY
+        if linked and not _names_bundled(linked):
+            st.info("The link names a dataset this session does not have (an upload is kept only in the "
+                    "session that uploaded it): showing the default dataset instead.")
+
+    def label(k: str) -> str:
+        return choices[k].label if choices[k] is not None else BUNDLED_BY_KEY[k].label
+
+    key = st.sidebar.selectbox("Dataset", list(choices), format_func=label, key="ds",
+                               on_change=_remember_choice,
+                               help="Bundled real weather data; your own files join this list from the "
+                                    "Data page.", **BOUND)
+    if st.session_state.get(DROPPED):
+        st.sidebar.caption("Dropped to save memory (upload again to use): "
+                           + "; ".join(md_text(label) for label in st.session_state[DROPPED]))
     st.session_state[ACTIVE] = key
     return choices[key] if choices[key] is not None else bundled_dataset(key)
 
 
-@dataclass(frozen=True)
-class ModelChoice:
-    predictors: tuple[str, ...]
-    shown: str
-    target: str
-    standardize: bool
-
-    @property
-    def index(self) -> int:
-        return self.predictors.index(self.shown)
+def _names_bundled(linked: str) -> bool:
+    return linked in BUNDLED_BY_KEY or any(b.label == linked for b in BUNDLED)
 
 
-def model_controls(dataset: Dataset) -> ModelChoice:
+def forget_unknown(key: str, options) -> None:
+    """A value from an old link or another dataset that is not an option: forget it."""
+    if key in st.session_state and st.session_state[key] not in options:
+        del st.session_state[key]
+
+
+# --- the model --------------------------------------------------------------------------------------
+
+def model_controls(dataset: Dataset) -> Model:
     """Which predictors the model uses, which one the 1-D charts show, standardisation."""
     present = [c for c in PREDICTORS if c in dataset.frame.columns]
     available = [c for c in present if dataset.frame[c].nunique() > 1]
@@ -134,96 +133,88 @@ def model_controls(dataset: Dataset) -> ModelChoice:
         "Standardise features", value=False, key="std",
         help="Descend on (x − mean)/std of the training split. Sliders and charts stay in "
              "original units.", **BOUND)
-    return ModelChoice(tuple(predictors), shown, "tmax_tomorrow", standardize)
+    return Model(tuple(predictors), shown, "tmax_tomorrow", standardize)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def experiment(key: str, _frame, predictors: tuple, target: str, standardize: bool) -> Experiment:
-    """Everything that does not depend on the run: split, Hessian, theory, optimum (one pass)."""
-    return Experiment.build(make_problem(_frame, predictors, target), standardize=standardize)
-
-
-def experiment_or_stop(dataset: Dataset, model: ModelChoice) -> Experiment:
+def experiment_or_stop(dataset: Dataset, model: Model) -> Experiment:
     try:
-        return experiment(dataset.key, dataset.frame, model.predictors, model.target, model.standardize)
+        return experiment(dataset.key, dataset.frame, model)
     except ValueError as exc:
-        st.error(f"This dataset cannot be used with these settings: {exc}")
+        st.error("This dataset cannot be used with these settings:")
+        st.text(str(exc))
         st.stop()
 
 
+# --- the run ----------------------------------------------------------------------------------------
+
 @dataclass(frozen=True)
-class RunChoice:
+class Run:
     lr: float
+    lr_text: str  # as spelled on the slider (and in the URL)
     w0: float  # the shown predictor's starting weight, original units
     b0: float  # starting bias, original units
     epochs: int
 
 
-def _tutorial_start(n_features: int, index: int) -> tuple[float, float]:
-    w, b = init_tutorial(n_features)
-    return float(w[index]), float(b)
-
-
 def _set_tutorial_start(n_features: int, index: int) -> None:
-    st.session_state["w0"], st.session_state["b0"] = _tutorial_start(n_features, index)
+    w, b = init_tutorial(n_features)
+    st.session_state["w0"], st.session_state["b0"] = float(w[index]), float(b)
 
 
-def run_controls(exp: Experiment, model: ModelChoice, dataset_key: str) -> RunChoice:
-    """Learning rate (log scale, with the theory beside it), initial weight and bias, epochs.
+def _initial(key: str, default: float, lo: float, hi: float) -> None:
+    """The slider's value before it is drawn: the session's, else a valid link's, else ``default``."""
+    if key in st.session_state:
+        return
+    value = controls.parse_number(st.query_params.get(key))
+    st.session_state[key] = value if value is not None and lo <= value <= hi else default
 
-    When the data or the model changes, the rate goes back to this data's default (0.4 × critical):
-    a rate that suited one dataset can be 1000× off on another. A link sets everything at once and
-    is never reset."""
-    th = exp.theory
-    # A link followed within the session (a preset, say) carries an exact rate that must reach the
-    # slider as on a fresh visit, even when the same link also changes the dataset.
-    followed = presets.followed_link(st.query_params.get("lr"), st.session_state.get("lr"))
-    if followed:
-        st.session_state["lr"] = st.query_params["lr"]
+
+def rate_slider(exp: Experiment, model: Model, dataset_key: str, live: str | None = None) -> str:
+    """The learning-rate slider (log scale) with the theory beside it; returns the rate as spelled."""
+    state = st.session_state
     context = (dataset_key, model.predictors, model.standardize)
-    changed = st.session_state.get("_run_context", context) != context and not followed
-    st.session_state["_run_context"] = context
-    lam = th.lambda_max
-    exact = (*(p.spelled for p in presets.presets(th)), 1e-4)  # presets as linked; the tutorial's rate
-    # The rate to keep among the options even when it is off the grid: the widget's own value, the
-    # value it had on the last page drawn (a page switch re-creates the widget), or a link's.
-    linked = st.session_state.get("lr") or st.session_state.get("_lr_value") or (
-        st.query_params.get("lr") if "_lr_seen" not in st.session_state else None)
-    st.session_state["_lr_seen"] = True
-    options = controls.lr_options(th.critical_lr, exact, linked)
-    default = controls.default_lr(th.critical_lr, options)
-    if changed:
-        st.session_state["lr"] = default  # assigned, not dropped: the slider and the URL follow
-    elif st.session_state.get("lr") is not None and st.session_state["lr"] not in options:
-        current = controls.parse_rate(st.session_state["lr"])
-        st.session_state["lr"] = controls.nearest(options, current) if current else default
-    sb = st.sidebar
-    lr_text = sb.select_slider("Learning rate η (log scale)", options, value=default, key="lr",
-                               help="From 1/1000 to 10× this data's critical rate 2/λmax.", **BOUND)
-    st.session_state["_lr_value"] = lr_text
-    lr = float(lr_text)
-    zone = th.zone(lr)
-    cond = "∞ (singular)" if th.condition_number == float("inf") else f"{th.condition_number:,.0f}"
+    choice = reconcile_rate(RateInputs(
+        widget=state.get("lr"), last_drawn=state.get("_lr_value"), url=st.query_params.get("lr"),
+        seen="_lr_seen" in state, last_url=state.get("_lr_url"), context=context,
+        previous=state.get("_run_context"), critical=exp.theory.critical_lr,
+        exact=(*(p.spelled for p in presets.presets(exp.theory)), 1e-4), live=live))
+    state["lr"], state["_lr_seen"], state["_run_context"] = choice.value, True, context
+    text = st.sidebar.select_slider("Learning rate η (log scale)", choice.options, key="lr",
+                                    help="From 1/1000 to 10× this data's critical rate 2/λmax.", **BOUND)
+    state["_lr_value"], state["_lr_url"] = text, st.query_params.get("lr")
+    th = exp.theory
+    zone = th.zone(float(text))
     # "Predict first" on the playground: the zone would give the answer away, so it waits.
-    badge = ":gray-badge[**zone: predict first**]" if st.session_state.get("predict") else \
-        f":{ZONE_BADGE[zone]}-badge[**{zone}**] &nbsp; η·λmax = {lr * lam:.3g}"
-    sb.markdown(f"{badge}  \n"
-                f"critical 2/λmax: **{sci(th.critical_lr, 4)}**  \n"
-                f"optimal 2/(λmin+λmax): **{sci(th.optimal_lr, 4)}**  \n"
-                f"condition number κ: **{cond}**")
-    w0 = sb.slider(f"Initial weight of {model.shown}", -3.0, 3.0, DEFAULT_W0, 0.01, key="w0",
-                   help="Original units. Other predictors start at the tutorial's seeded values.",
-                   **BOUND)
-    b0 = sb.slider("Initial bias", -60.0, 60.0, DEFAULT_B0, 0.1, key="b0", **BOUND)
+    badge = ":gray-badge[**predict first**]" if state.get("predict") else \
+        f":{ZONE_BADGE[zone]}-badge[**{zone}**] {rate_phrase(th, float(text))}"
+    st.sidebar.markdown(f"{badge}  \ncritical 2/λmax: **{sci(th.critical_lr, 4)}**  \n"
+                        f"optimal 2/(λmin+λmax): **{sci(th.optimal_lr, 4)}**  \n"
+                        f"condition number κ: **{kappa(th.condition_number)}**")
+    return text
+
+
+def run_controls(exp: Experiment, model: Model, dataset_key: str, live: dict | None = None) -> Run:
+    """Learning rate, initial weight and bias, epochs. ``live``: values the live chart reported."""
+    live = live or {}
+    for key in ("w0", "b0"):
+        if live.get(key) is not None:
+            st.session_state[key] = float(live[key])
+    text = rate_slider(exp, model, dataset_key, live.get("lr"))
+    _initial("w0", DEFAULT_W0, -3.0, 3.0)
+    _initial("b0", DEFAULT_B0, -60.0, 60.0)
+    sb = st.sidebar
+    w0 = sb.slider(f"Initial weight of {model.shown}", -3.0, 3.0, None, 0.01, key="w0",
+                   help="Original units. Other predictors start at the tutorial's seeded values.", **BOUND)
+    b0 = sb.slider("Initial bias", -60.0, 60.0, None, 0.1, key="b0", **BOUND)
     epochs = sb.select_slider("Epochs", controls.EPOCH_STEPS, value=10_000, key="epochs",
                               format_func=lambda e: f"{e:,}", **BOUND)
     sb.button("Tutorial's starting values", on_click=_set_tutorial_start,
-              args=(model.predictors.__len__(), model.index), width="stretch",
+              args=(len(model.predictors), model.index), width="stretch",
               help="The tutorial's seeded start: k = √(1/d), w ~ U(−k, k) from RandomState(0), b = k.")
-    return RunChoice(lr, float(w0), float(b0), int(epochs))
+    return Run(float(text), text, float(w0), float(b0), int(epochs))
 
 
-def start_in_model_space(exp: Experiment, model: ModelChoice, run: RunChoice):
+def start_in_model_space(exp: Experiment, model: Model, run: Run):
     """Slider values (original units) → the starting (w, b) the descent uses."""
     w, _ = init_tutorial(len(model.predictors))
     w = w.copy()
@@ -232,11 +223,3 @@ def start_in_model_space(exp: Experiment, model: ModelChoice, run: RunChoice):
         return w, run.b0
     ws, bs = exp.scaler.to_standardized(w, run.b0)
     return ws, float(bs)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def descent(key: str, _exp: Experiment, predictors: tuple, target: str, standardize: bool,
-            w0: tuple, b0: float, lr: float, epochs: int):
-    """The run, in original units (closed form: milliseconds at any epoch count)."""
-    history = _exp.run(np.asarray(w0), b0, lr=lr, epochs=epochs)
-    return _exp.history_in_original_units(history)

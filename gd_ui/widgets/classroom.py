@@ -1,0 +1,69 @@
+"""The playground's classroom row: presets from this data's curvature, and "predict, then reveal".
+
+Presets are links (a shared link reproduces the view); "Predict first" hides the outcome and names the
+presets rate A, B, … in rate order until the class has guessed.
+"""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from gd_ui import presets
+from gd_ui.formats import sci
+from gd_ui.widgets.frame import Frame
+from gd_ui.widgets.presenter import PARAM
+
+BOUND = dict(bind="query-params", persist_state="session")
+
+
+def question_of(f: Frame) -> tuple:
+    """What a prediction is about: the run as the sidebar set it."""
+    return (f.dataset.key, f.model.predictors, f.model.standardize, f.run.lr, f.run.w0, f.run.b0,
+            f.run.epochs)
+
+
+def presets_row(f: Frame) -> tuple[bool, bool]:
+    """The presets as links, and the "Predict first" toggle; returns (predicting, still asking)."""
+    choices = presets.presets(f.exp.theory)
+    view = presets.View(f.dataset.label, f.model.predictors, f.model.shown, f.model.standardize,
+                        f.run.w0, f.run.b0, f.run.epochs)
+    row = st.columns([1.3, *([1.55] * len(choices)), 1.5], vertical_alignment="center")
+    predict = row[-1].toggle("Predict first", key="predict", help="Predict, then reveal: hide the outcome "
+                             "until the class has guessed what this learning rate will do.", **BOUND)
+    asking = predict and st.session_state.get("play_revealed", (None,))[0] != question_of(f)
+    row[0].markdown("**Presets** (this data's λmax):")
+    flag = {PARAM: "1"} if f.on_stage else {}
+    names = presets.letters(choices) if asking else [p.label for p in choices]
+    for cell, p, name in zip(row[1:], choices, names):
+        cell.page_link("app.py", label=f"{name} · {p.spelled}",
+                       query_params={**presets.link_params(view, p.spelled), **flag},
+                       help=None if asking else p.claim)
+    return predict, asking
+
+
+def _reveal(question: tuple) -> None:
+    st.session_state["play_revealed"] = (question, st.session_state.get("play_guess"))
+
+
+def ask(f: Frame) -> None:
+    """The question, the guess and the Reveal button; the rest of the page waits (st.stop)."""
+    st.subheader("What will happen at this learning rate?")
+    st.caption(f"Learning rate {sci(f.run.lr, 3)}, {f.run.epochs:,} epochs, from weight {f.run.w0:g} and "
+               f"bias {f.run.b0:g}. Decide first, then reveal.")
+    guess = st.radio("Your prediction", presets.GUESSES, index=None, horizontal=True, key="play_guess")
+    st.button("Reveal", type="primary", disabled=guess is None, on_click=_reveal, args=(question_of(f),),
+              key="play_reveal")
+    st.stop()
+
+
+def verdict(f: Frame) -> tuple[bool, str]:
+    """Was the class's guess right, and the answer in one sentence."""
+    return presets.reveal(st.session_state["play_revealed"][1], f.exp.theory, f.run.lr)
+
+
+def active_preset(f: Frame):
+    """The preset the current rate is, if any."""
+    return next((p for p in presets.presets(f.exp.theory) if math.isclose(p.lr, f.run.lr, rel_tol=1e-9)),
+                None)

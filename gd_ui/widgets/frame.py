@@ -1,0 +1,78 @@
+"""The page frame: what every page does first, in one call, and the guard around what it does next.
+
+``open_page(key)`` sets the page up (title, icon, layout), applies presenter mode, draws the navigation
+and the shared sidebar as far as the page needs it (dataset → model → run), and returns a
+:class:`Frame` of plain values. ``guarded(main)`` runs the page body so that an unexpected error shows
+a friendly message naming what to try, and its traceback goes to the server log, never to a visitor.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+from gd_core.experiment import Experiment
+from gd_ui.datasets import Dataset
+from gd_ui.pages import BY_KEY
+from gd_ui.widgets import presenter, sidebar
+from gd_ui.widgets.cache import Model
+
+LOG = logging.getLogger("descent_lab")
+NEEDS = ("dataset", "model", "run")
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What a page gets from the frame (``None`` where it asked for less)."""
+
+    on_stage: bool  # presenter mode
+    dataset: Dataset
+    model: Model | None = None
+    exp: Experiment | None = None
+    run: sidebar.Run | None = None
+    w0: np.ndarray | None = None  # the run's start in the model's space (standardised or not)
+    b0: float | None = None
+
+
+def open_page(key: str, *, needs: str = "run", live: dict | None = None, header: bool = True) -> Frame:
+    """Set up page ``key`` of the registry and its sidebar up to ``needs`` (dataset, model or run).
+
+    ``live``: values a live chart reported since the last run (rate, start), handed to the sidebar so
+    its sliders follow.
+    """
+    page = BY_KEY[key]
+    st.set_page_config(page_title=f"Descent Lab · {page.label}", page_icon=page.icon, layout="wide")
+    on_stage = presenter.presenter_mode()
+    sidebar.page_nav()
+    if on_stage:
+        presenter.nav(page.path)
+    else:
+        presenter.enter_button()
+        if header:
+            st.markdown("<style>.block-container{padding-top:2.2rem}</style>", unsafe_allow_html=True)
+            st.header(page.title)
+    dataset = sidebar.dataset_picker()
+    if needs == "dataset":
+        return Frame(on_stage, dataset)
+    model = sidebar.model_controls(dataset)
+    exp = sidebar.experiment_or_stop(dataset, model)
+    if needs == "model":
+        return Frame(on_stage, dataset, model, exp)
+    run = sidebar.run_controls(exp, model, dataset.key, live)
+    w0, b0 = sidebar.start_in_model_space(exp, model, run)
+    return Frame(on_stage, dataset, model, exp, run, w0, b0)
+
+
+def guarded(main: Callable[[], None]) -> None:
+    """Run a page body; an unexpected error becomes a friendly message (details in the server log)."""
+    try:
+        main()
+    except Exception:  # st.stop/st.rerun are BaseExceptions and pass through
+        LOG.exception("page %s failed", st.context.url if hasattr(st, "context") else "?")
+        st.error("Something went wrong drawing this page. Try another learning rate or dataset, or "
+                 "reload the page; if it happens again, tell the teacher which page and settings "
+                 "(the link in the address bar has them all).")

@@ -1,0 +1,56 @@
+"""Under the playground's chart: the loss per epoch, the numbers beside the optimum, the downloads."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from gd_core.descent import History
+from gd_ui import exports
+from gd_ui.figures.html import figure_html
+from gd_ui.figures.loss import loss_figure
+from gd_ui.figures.present import restyle
+from gd_ui.formats import sci
+from gd_ui.safe import md_text
+from gd_ui.views import numbers_table
+from gd_ui.widgets.frame import Frame
+
+CONFIG = {"displaylogo": False, "displayModeBar": False}
+
+
+def loss_and_numbers(f: Frame, history: History, figure) -> None:
+    """Loss per epoch (left); the numbers, the dataset's provenance and the downloads (right)."""
+    left, right = st.columns([4, 3])
+    with left:
+        st.subheader("Loss per epoch")
+        base = f.exp.baseline["valid"] if f.exp.baseline else None
+        chart = loss_figure(history, optimum_loss=f.exp.optimum.train, baseline=base)
+        st.plotly_chart(restyle(chart) if f.on_stage else chart, width="stretch", key="loss", config=CONFIG)
+        st.caption(exports.loss_summary(history, f.exp.optimum.train, base))
+    with right:
+        st.subheader("The numbers")
+        st.caption(f"Descent after {history.epochs_run:,} epochs, the closed-form least-squares optimum "
+                   "on the training split, and the baseline “tomorrow's tmax = today's”.")
+        st.table(numbers_table(f.exp, history))
+        if f.model.standardize:
+            st.caption("Descent ran on standardised features; parameters are shown in original units.")
+        st.caption(md_text(f.dataset.note, limit=300))
+        downloads(f, history, figure)
+
+
+def downloads(f: Frame, history: History, figure) -> None:
+    """Trajectory (CSV), fit (JSON) and the animation (offline HTML), built only when clicked."""
+    cells = st.columns(3)
+    cells[0].download_button(
+        "Trajectory (CSV)", lambda: exports.trajectory_csv(history, f.model.predictors),
+        file_name="descent-trajectory.csv", mime="text/csv", on_click="ignore", key="play_csv",
+        help="Every epoch the chart shows: weights, bias, training/validation MSE, gradients "
+             "(original units).")
+    cells[1].download_button(
+        "Fit (JSON)", lambda: exports.parameters_json(f.exp, history, dataset_key=f.dataset.key, lr=f.run.lr),
+        file_name="descent-fit.json", mime="application/json", on_click="ignore", key="play_json",
+        help="Fitted weights and bias, their MSEs, the optimum and the theory.")
+    title = f"Descent Lab · {f.dataset.label} · learning rate {sci(f.run.lr, 3)}"
+    cells[2].download_button(
+        "Animation (HTML)", lambda: figure_html(figure, title), file_name="descent-animation.html",
+        mime="text/html", on_click="ignore", key="play_html",
+        help="The animated figure as one file that plays offline (plotly.js included).")
