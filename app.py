@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from gd_ui.figures.present import chart_height
 from gd_ui.status import run_status
-from gd_ui.widgets import cache, chart, classroom, frame, results
+from gd_ui.widgets import cache, chart, classroom, frame, live, results
 
 INTRO = ("Predict tomorrow's maximum temperature from today's weather by full-batch gradient descent, "
          "exactly as the tutorial does — every epoch computed, the charts show up to 200 of them. "
@@ -32,8 +33,11 @@ def main() -> None:
     preset = classroom.active_preset(f)
     if preset and not f.on_stage:
         st.caption(f"Preset “{preset.label}”: {preset.claim}")
-    figure = chart.static_chart(f, history, messages, classroom.question_of(f))
-    results.loss_and_numbers(f, history, figure)
+    if live.available():
+        live.live_chart(f, history, list(f.run.rates), chart_height(*messages) if f.on_stage else 600)
+    else:
+        chart.static_chart(f, history, messages, classroom.question_of(f))
+    results.loss_and_numbers(f, history)
 
 
 frame.guarded(main)

@@ -84,7 +84,6 @@ class RateInputs:
     previous: tuple | None  # ... on the last run (None on the first)
     critical: float  # this data's 2/λmax
     exact: tuple = ()  # rates to offer exactly as spelled (presets, the tutorial's 1e-4)
-    live: str | None = None  # a rate the live chart reported since the last run
 
 
 @dataclass(frozen=True)
@@ -97,15 +96,15 @@ class RateChoice:
 def reconcile_rate(i: RateInputs) -> RateChoice:
     """The rate slider's options and value.
 
-    A rate from the live chart or from a link followed within the session (a preset) wins; when the
+    A rate from a link followed within the session (a preset) wins over the slider's; when the
     data or the model changes, the rate goes back to this data's default (0.4 × critical), because a rate
     that suited one dataset can be 1000× off on another; a rate off the grid is kept exactly (links,
     presets) when in range, else the nearest option; a page switch keeps the last rate drawn.
     """
     followed = (i.widget is not None and i.url not in (None, i.widget, i.last_url)
                 and parse_rate(i.url) is not None)  # the URL changed under the slider: a link was followed
-    widget = i.live or (i.url if followed else i.widget)
-    changed = i.previous is not None and i.previous != i.context and not (followed or i.live)
+    widget = i.url if followed else i.widget
+    changed = i.previous is not None and i.previous != i.context and not followed
     linked = widget or i.last_drawn or (i.url if not i.seen else None)
     options = lr_options(i.critical, i.exact, linked)
     default = default_lr(i.critical, options)

@@ -38,12 +38,8 @@ class Frame:
     b0: float | None = None
 
 
-def open_page(key: str, *, needs: str = "run", live: dict | None = None, header: bool = True) -> Frame:
-    """Set up page ``key`` of the registry and its sidebar up to ``needs`` (dataset, model or run).
-
-    ``live``: values a live chart reported since the last run (rate, start), handed to the sidebar so
-    its sliders follow.
-    """
+def open_page(key: str, *, needs: str = "run", header: bool = True) -> Frame:
+    """Set up page ``key`` of the registry and its sidebar up to ``needs`` (dataset, model or run)."""
     page = BY_KEY[key]
     st.set_page_config(page_title=f"Descent Lab · {page.label}", page_icon=page.icon, layout="wide")
     on_stage = presenter.presenter_mode()
@@ -62,7 +58,7 @@ def open_page(key: str, *, needs: str = "run", live: dict | None = None, header:
     exp = sidebar.experiment_or_stop(dataset, model)
     if needs == "model":
         return Frame(on_stage, dataset, model, exp)
-    run = sidebar.run_controls(exp, model, dataset.key, live)
+    run = sidebar.run_controls(exp, model, dataset.key)
     w0, b0 = sidebar.start_in_model_space(exp, model, run)
     return Frame(on_stage, dataset, model, exp, run, w0, b0)
 

@@ -6,18 +6,19 @@ import streamlit as st
 
 from gd_core.descent import History
 from gd_ui import exports
+from gd_ui.figures.descent import descent_figure
 from gd_ui.figures.html import figure_html
 from gd_ui.figures.loss import loss_figure
 from gd_ui.figures.present import restyle
 from gd_ui.formats import sci
 from gd_ui.safe import md_text
-from gd_ui.views import numbers_table
+from gd_ui.views import descent_data, numbers_table
 from gd_ui.widgets.frame import Frame
 
 CONFIG = {"displaylogo": False, "displayModeBar": False}
 
 
-def loss_and_numbers(f: Frame, history: History, figure) -> None:
+def loss_and_numbers(f: Frame, history: History) -> None:
     """Loss per epoch (left); the numbers, the dataset's provenance and the downloads (right)."""
     left, right = st.columns([4, 3])
     with left:
@@ -34,10 +35,10 @@ def loss_and_numbers(f: Frame, history: History, figure) -> None:
         if f.model.standardize:
             st.caption("Descent ran on standardised features; parameters are shown in original units.")
         st.caption(md_text(f.dataset.note, limit=300))
-        downloads(f, history, figure)
+        downloads(f, history)
 
 
-def downloads(f: Frame, history: History, figure) -> None:
+def downloads(f: Frame, history: History) -> None:
     """Trajectory (CSV), fit (JSON) and the animation (offline HTML), built only when clicked."""
     cells = st.columns(3)
     cells[0].download_button(
@@ -51,6 +52,12 @@ def downloads(f: Frame, history: History, figure) -> None:
         help="Fitted weights and bias, their MSEs, the optimum and the theory.")
     title = f"Descent Lab · {f.dataset.label} · learning rate {sci(f.run.lr, 3)}"
     cells[2].download_button(
-        "Animation (HTML)", lambda: figure_html(figure, title), file_name="descent-animation.html",
+        "Animation (HTML)", lambda: figure_html(animation(f, history), title),
+        file_name="descent-animation.html",
         mime="text/html", on_click="ignore", key="play_html",
         help="The animated figure as one file that plays offline (plotly.js included).")
+
+
+def animation(f: Frame, history: History):
+    """The server-drawn animated figure of this run (for the offline HTML), built only when asked."""
+    return descent_figure(descent_data(f.exp, history, f.model.index, f.dataset))

@@ -154,6 +154,7 @@ class Run:
     w0: float  # the shown predictor's starting weight, original units
     b0: float  # starting bias, original units
     epochs: int
+    rates: tuple[str, ...] = ()  # the rate slider's options, ascending
 
 
 def _set_tutorial_start(n_features: int, index: int) -> None:
@@ -169,15 +170,16 @@ def _initial(key: str, default: float, lo: float, hi: float) -> None:
     st.session_state[key] = value if value is not None and lo <= value <= hi else default
 
 
-def rate_slider(exp: Experiment, model: Model, dataset_key: str, live: str | None = None) -> str:
-    """The learning-rate slider (log scale) with the theory beside it; returns the rate as spelled."""
+def rate_slider(exp: Experiment, model: Model, dataset_key: str) -> tuple[str, list]:
+    """The learning-rate slider (log scale) with the theory beside it; returns the rate as spelled and
+    the slider's options."""
     state = st.session_state
     context = (dataset_key, model.predictors, model.standardize)
     choice = reconcile_rate(RateInputs(
         widget=state.get("lr"), last_drawn=state.get("_lr_value"), url=st.query_params.get("lr"),
         seen="_lr_seen" in state, last_url=state.get("_lr_url"), context=context,
         previous=state.get("_run_context"), critical=exp.theory.critical_lr,
-        exact=(*(p.spelled for p in presets.presets(exp.theory)), 1e-4), live=live))
+        exact=(*(p.spelled for p in presets.presets(exp.theory)), 1e-4)))
     state["lr"], state["_lr_seen"], state["_run_context"] = choice.value, True, context
     text = st.sidebar.select_slider("Learning rate η (log scale)", choice.options, key="lr",
                                     help="From 1/1000 to 10× this data's critical rate 2/λmax.", **BOUND)
@@ -190,16 +192,12 @@ def rate_slider(exp: Experiment, model: Model, dataset_key: str, live: str | Non
     st.sidebar.markdown(f"{badge}  \ncritical 2/λmax: **{sci(th.critical_lr, 4)}**  \n"
                         f"optimal 2/(λmin+λmax): **{sci(th.optimal_lr, 4)}**  \n"
                         f"condition number κ: **{kappa(th.condition_number)}**")
-    return text
+    return text, choice.options
 
 
-def run_controls(exp: Experiment, model: Model, dataset_key: str, live: dict | None = None) -> Run:
-    """Learning rate, initial weight and bias, epochs. ``live``: values the live chart reported."""
-    live = live or {}
-    for key in ("w0", "b0"):
-        if live.get(key) is not None:
-            st.session_state[key] = float(live[key])
-    text = rate_slider(exp, model, dataset_key, live.get("lr"))
+def run_controls(exp: Experiment, model: Model, dataset_key: str) -> Run:
+    """Learning rate, initial weight and bias, epochs (the live chart writes the same keys)."""
+    text, options = rate_slider(exp, model, dataset_key)
     _initial("w0", DEFAULT_W0, -3.0, 3.0)
     _initial("b0", DEFAULT_B0, -60.0, 60.0)
     sb = st.sidebar
@@ -211,7 +209,7 @@ def run_controls(exp: Experiment, model: Model, dataset_key: str, live: dict | N
     sb.button("Tutorial's starting values", on_click=_set_tutorial_start,
               args=(len(model.predictors), model.index), width="stretch",
               help="The tutorial's seeded start: k = √(1/d), w ~ U(−k, k) from RandomState(0), b = k.")
-    return Run(float(text), text, float(w0), float(b0), int(epochs))
+    return Run(float(text), text, float(w0), float(b0), int(epochs), tuple(options))
 
 
 def start_in_model_space(exp: Experiment, model: Model, run: Run):

@@ -45,6 +45,7 @@ LOAD_TIMEOUT_MS = 90_000
 RERUN_TIMEOUT_MS = 60_000
 
 CHART = '[data-testid="stPlotlyChart"] .js-plotly-plot'
+LIVE = '.dl-live .js-plotly-plot'  # the playground's live chart (gd_ui/widgets/live_chart.js)
 APP = '[data-testid="stApp"]'
 EXCEPTION = '[data-testid="stException"]'
 
@@ -199,10 +200,14 @@ _IDLE_JS = """() => {
     if (app.dataset.testConnectionState !== 'CONNECTED') return false;
     if (document.querySelector('[data-stale="true"]')) return false;
     const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]');
-    return [...charts].every(c => {
+    const drawn = [...charts].every(c => {
         const gd = c.querySelector('.js-plotly-plot');
         return gd && gd._fullData && gd._fullLayout;
     });
+    const live = document.querySelector('.dl-live');  // its run drawn: the one the page just sent
+    const settled = live && live.querySelector('.js-plotly-plot')?._fullData
+        && live.dataset.drawn === live.dataset.run;
+    return drawn && (!live || settled);
 }"""
 
 
@@ -227,7 +232,7 @@ def open_app(page, url_or_path: str = "/", *, timeout_ms: int = LOAD_TIMEOUT_MS)
     """Go to an absolute URL or a path on ``base_url``; return once the first script run has finished
     and its charts are drawn. Fails with the app's traceback if the page shows an exception."""
     page.goto(url_or_path, wait_until="domcontentloaded", timeout=timeout_ms)
-    page.wait_for_selector(f"{CHART}, {EXCEPTION}", state="attached", timeout=timeout_ms)
+    page.wait_for_selector(f"{CHART}, {LIVE}, {EXCEPTION}", state="attached", timeout=timeout_ms)
     _raise_on_exception(page)
     # "initial" before the first run; charts exist as soon as their first delta arrives.
     page.wait_for_function(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from .conftest import LOAD_TIMEOUT_MS, RERUN_TIMEOUT_MS, open_app, wait_idle
+from .conftest import LIVE, LOAD_TIMEOUT_MS, RERUN_TIMEOUT_MS, open_app, wait_idle
 
 CSV = (
     '"STATION","NAME","DATE","PRCP","TMAX","TMIN"\n'
@@ -37,10 +37,10 @@ def test_upload_through_the_widget_activates_the_dataset(page: Page, tmp_path: P
         "oakland, CA [x](y) <b>export.csv · USW00023230 (ffill)", timeout=RERUN_TIMEOUT_MS)
 
     page.get_by_role("link", name="Playground").click()
-    page.wait_for_selector('[data-testid="stPlotlyChart"] .js-plotly-plot', timeout=LOAD_TIMEOUT_MS)
+    page.wait_for_selector(LIVE, timeout=LOAD_TIMEOUT_MS)
     wait_idle(page)
     expect(picker(page)).to_have_value("oakland, CA [x](y) <b>export.csv · USW00023230 (ffill)")
-    title = page.evaluate("() => document.querySelector('.js-plotly-plot').layout.xaxis.title.text")
+    title = page.evaluate("sel => document.querySelector(sel)._fullLayout.xaxis.title.text", LIVE)
     assert title == "today's tmax (°F)"
 
 

@@ -1,0 +1,86 @@
+"""What a browser needs to redraw a run at any rate of a grid and from any start — by lookup and
+products only, never a descent of its own.
+
+Full-batch descent on the quadratic is ``θₖ = θ* + Q·diag((1 − ηλ)ᵏ)·Qᵀ(θ₀ − θ*)``: linear in the start,
+with a per-rate, per-epoch diagonal. So for one dataset, model and epoch count the core computes once,
+for every rate of the slider's grid, the powers ``(1 − ηλᵢ)ᵏ`` at the run's recorded epochs
+(:class:`RateTable`); a browser then gets any start's run at any grid rate by multiplying. Where a run
+diverges depends on the start as well: :func:`endings` gives, for one start, each rate's divergence
+epoch and the powers at the epochs its kept schedule ends on, so that the browser draws exactly the
+history :meth:`gd_core.quadratic.Quadratic.descend` records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from gd_core.descent import checked_start_loss, divergence_limit, record_epochs
+from gd_core.quadratic import Quadratic
+
+
+@dataclass(frozen=True)
+class RateTable:
+    """``powers[r, j, i]`` = (1 − η_r λᵢ)^epochs[j]: every grid rate r, recorded epoch j, direction i.
+
+    ``epochs`` is :func:`~gd_core.descent.record_epochs` of the full run (shared by every rate: only a
+    diverged run is cut short, see :class:`Endings`).
+    """
+
+    rates: np.ndarray  # (R,)
+    epochs: np.ndarray  # (F,)
+    powers: np.ndarray  # (R, F, m)
+    frames: int  # the recording budget the epochs come from
+
+
+def rate_table(quad: Quadratic, rates, epochs: int, frames: int) -> RateTable:
+    """Powers at the recorded epochs of an ``epochs``-long run, for every rate in ``rates``."""
+    rates = np.asarray(rates, dtype=float)
+    kept = record_epochs(epochs, frames)
+    powers = np.stack([quad.powers(float(lr), kept) for lr in rates]) if len(rates) else \
+        np.zeros((0, len(kept), len(quad.eigenvalues)))
+    return RateTable(rates, kept, powers, frames)
+
+
+@dataclass(frozen=True)
+class Endings:
+    """For one start, per rate: where the recorded history ends.
+
+    ``diverged_at[r]``: the divergence epoch, or −1 when the run does not diverge. ``keep[r]``: how many
+    of the table's epochs the history keeps (all, or those before the divergence, less one when the
+    odd-gap rule needs it); ``extra_epochs[r]`` (up to 2, −1 when unused) and ``extra_powers[r]``: the
+    epochs a diverged history ends on beyond those, and their powers.
+    """
+
+    diverged_at: np.ndarray  # (R,) int
+    keep: np.ndarray  # (R,) int
+    extra_epochs: np.ndarray  # (R, 2) int
+    extra_powers: np.ndarray  # (R, 2, m)
+
+
+def endings(quad: Quadratic, table: RateTable, w0, b0: float, epochs: int) -> Endings:
+    """Each rate's divergence epoch from the start (w0, b0) (model space) and the kept schedule's end."""
+    theta0 = np.append(np.asarray(w0, dtype=float), float(b0))
+    z0 = quad.eigenvectors.T @ (theta0 - quad.optimum)
+    with np.errstate(all="ignore"):
+        limit = divergence_limit(checked_start_loss(float(quad.train_loss(theta0))))
+    r, m = len(table.rates), len(quad.eigenvalues)
+    diverged = np.full(r, -1, dtype=np.int64)
+    keep = np.full(r, len(table.epochs), dtype=np.int64)
+    extra = np.full((r, 2), -1, dtype=np.int64)
+    extra_powers = np.zeros((r, 2, m))
+    base = table.epochs
+    for i, lr in enumerate(table.rates):
+        d = quad.divergence_epoch(z0, float(lr), epochs, limit)
+        if d is None:
+            continue
+        kept = record_epochs(epochs, table.frames, d)
+        n = 0
+        while n < len(kept) and n < len(base) and kept[n] == base[n]:
+            n += 1
+        tail = kept[n:]
+        diverged[i], keep[i] = d, n
+        extra[i, :len(tail)] = tail
+        extra_powers[i, :len(tail)] = quad.powers(float(lr), tail)
+    return Endings(diverged, keep, extra, extra_powers)
