@@ -17,6 +17,7 @@ import os
 import sqlite3
 import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -201,7 +202,7 @@ def sqlite_database(path: Path) -> Database:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")  # as timeout=, said aloud
-            (mode,) = conn.execute("PRAGMA journal_mode = WAL").fetchone()  # kept in the file; else a no-op
+            mode = _wal(conn)
             if mode.lower() != "wal":
                 raise StoreUnavailable(f"The poll database {path.name} cannot use WAL mode (it is in {mode} "
                                        f"mode; WAL needs a local disk).")
@@ -213,6 +214,20 @@ def sqlite_database(path: Path) -> Database:
         return conn
 
     return Database("sqlite", connect, lambda conn: not conn.in_transaction, (sqlite3.OperationalError,))
+
+
+def _wal(conn: sqlite3.Connection) -> str:
+    """Switch to WAL (kept in the file, so a no-op after the first time). Changing the journal mode can
+    answer "locked" at once, without waiting, while another process is creating the same new file:
+    retry for as long as the busy timeout."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            return conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def postgres_database(url: str) -> Database:
