@@ -32,19 +32,26 @@ class Preset:
     claim: str
 
 
-def spell(lr: float, theory: Theory, zone: str) -> str:
+def spell(lr: float, theory: Theory, zone: str, *, boundary: bool = False) -> str:
     """``lr`` in scientific notation with the fewest digits (from 3) whose value lies in ``zone``.
 
-    When no rounding does (a rate on a zone boundary up to float noise), the rate is cut towards the
-    slower side at six digits, so a link never lands on the other side of a boundary.
+    A rate on a zone boundary (``boundary``: "just right" is 1/λmax itself) is cut towards the slower
+    side at four digits; any other is rounded, or — when no rounding stays in the zone (float noise
+    at a boundary) — cut towards the slower side at six digits. A link never lands on the other side.
     """
+    exponent = math.floor(math.log10(lr))
+
+    def cut(digits: int) -> str:
+        scale = 10.0 ** (exponent - digits + 1)
+        return f"{math.floor(lr / scale) * scale:.{digits - 1}e}"
+
+    if boundary and theory.zone(float(cut(4))) == zone:
+        return cut(4)
     for digits in range(3, 7):
         text = f"{lr:.{digits - 1}e}"
         if theory.zone(float(text)) == zone:
             return text
-    exponent = math.floor(math.log10(lr))
-    mantissa = math.floor(lr / 10 ** exponent * 1e5) / 1e5
-    return f"{mantissa:.5f}e{exponent:+03d}"
+    return cut(6)
 
 
 def presets(theory: Theory) -> tuple[Preset, ...]:
@@ -61,9 +68,9 @@ def presets(theory: Theory) -> tuple[Preset, ...]:
         ("oscillate", "oscillate", 1.9 / lam, "oscillating"),
         ("diverge", "diverge", 2.1 / lam, "diverging"),
     ):
-        spelled = spell(lr, theory, zone)
-        if key == "fastest" and spelled == out[-1].spelled:
-            continue
+        spelled = spell(lr, theory, zone, boundary=key == "just_right")
+        if key == "fastest" and math.isclose(float(spelled), out[-1].lr, rel_tol=1e-3):
+            continue  # κ = 1: the fastest rate is "just right" itself
         s = float(spelled) * lam
         out.append(Preset(key, label, float(spelled), spelled, theory.zone(float(spelled)), s,
                           _claim(key, s, kappa, theory.factors(float(spelled)))))

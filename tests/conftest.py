@@ -96,6 +96,8 @@ def open_page(page: str = "app.py", *, query: dict | None = None, **state):
         at.query_params[key] = value
     at.run()
     assert not at.exception, at.exception
+    if page == "app.py" and not state:
+        return at
     if page != "app.py":
         at.switch_page(page)
     for key, value in state.items():
@@ -106,3 +108,29 @@ def open_page(page: str = "app.py", *, query: dict | None = None, **state):
 def specs(at) -> list[dict]:
     """Every Plotly chart of an AppTest run, as ``{"data", "layout", "frames"}``."""
     return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def live(at) -> dict | None:
+    """The playground's live chart as the page sent it: its small JSON (None when not drawn)."""
+    charts = [e for e in at.get("bidi_component") if e.proto.component_name == "descent_lab_live"]
+    return json.loads(charts[0].proto.json) if charts else None
+
+
+def live_table(at) -> bytes | None:
+    """The live chart's rate table (the DLT1 bytes), as the page sent it."""
+    tables = [e for e in at.get("bidi_component") if e.proto.component_name == "descent_lab_table"]
+    return tables[0].proto.bytes if tables else None
+
+
+def decode_table(blob: bytes) -> dict:
+    """The DLT1 layout read independently of the writer: magic, length, JSON header, typed arrays."""
+    assert blob[:4] == b"DLT1"
+    length = int.from_bytes(blob[4:8], "little")
+    header = json.loads(blob[8:8 + length])
+    start = 8 + length
+    assert start % 8 == 0
+    out = dict(header)
+    for name, (offset, size, dtype) in header["arrays"].items():
+        kind = "<f4" if dtype == "f4" else "<f8"
+        out[name] = np.frombuffer(blob, dtype=kind, count=size, offset=start + offset)
+    return out

@@ -1,54 +1,103 @@
-"""AppTest: the playground page end to end (server side; the browser tier is in tests/browser)."""
+"""AppTest: the playground page end to end (server side; the browser tier is in tests/browser), and the
+live chart's payload against the core."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import logging
 
+import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
+from conftest import decode_table, experiment_of, live, live_table, open_page, specs
 
-from gd_core.data import make_problem
-from gd_core.experiment import Experiment
-from gd_ui.datasets import read_bundled
-
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+from gd_core.live import endings, rate_table
+from gd_ui.state import DEFAULT_B0, DEFAULT_W0
 
 
-def fresh(**params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
+def fresh(**params):
+    return open_page(query=params)
 
 
-def spec(at: AppTest, i: int = 0) -> dict:
-    return json.loads(at.get("plotly_chart")[i].proto.spec)
-
-
-def status(at: AppTest) -> str:
+def status(at) -> str:
     return " ".join(e.value for kind in (at.success, at.info, at.error) for e in kind)
 
 
 @pytest.fixture(scope="module")
 def seattle_theory():
-    exp = Experiment.build(make_problem(read_bundled("seattle"), ["tmax"], "tmax_tomorrow"))
-    return exp.theory
+    return experiment_of("seattle", ("tmax",)).theory
 
 
-def test_page_loads_without_exception_and_shows_everything():
+def test_page_loads_with_the_live_chart_the_status_and_the_numbers():
     at = fresh()
     assert not at.exception
-    assert len(at.get("plotly_chart")) == 2
     assert status(at).startswith("Converged")
-    assert len(spec(at)["frames"]) > 10
+    chart = live(at)
+    assert chart["rate"] == at.select_slider(key="lr").options.index(at.select_slider(key="lr").value)
+    assert chart["w0"] == DEFAULT_W0 and chart["b0"] == DEFAULT_B0
+    assert chart["summary"].startswith("Chart summary:")
+    assert chart["plotly"].startswith("app/static/plotly-") and chart["plotly"].endswith(".min.js")
+    assert len(specs(at)) == 1  # the loss per epoch; the three panels are the live chart
     assert at.table  # the numbers
 
 
-@pytest.mark.parametrize("key", ["lr", "w0", "b0", "epochs"])
-def test_each_slider_changes_the_figure(key):
+def test_the_rate_table_is_the_core_at_every_grid_rate():
+    """Decode what the browser gets and rebuild runs from it: exactly the core's histories."""
     at = fresh()
-    before = spec(at)
+    table = decode_table(live_table(at))
+    chart = live(at)
+    exp = experiment_of("seattle", ("tmax",))
+    options = at.select_slider(key="lr").options
+    assert table["rates"] == list(options) and table["digest"] == chart["table"]
+    m, epochs = table["m"], table["epochs"]
+    powers = table["powers"].reshape(len(options), len(epochs), m)
+    q = table["q"].reshape(m, m)
+    theta0 = np.array([DEFAULT_W0, DEFAULT_B0])
+    z0 = q.T @ (theta0 - table["opt"])
+    for r in (0, len(options) // 3, chart["rate"], len(options) - 8):
+        lr = float(options[r])
+        h = exp.run(theta0[:-1], theta0[-1], lr=lr, epochs=10_000, max_points=200)
+        keep = chart["keep"][r]
+        z = powers[r, :keep] * z0
+        theta = table["opt"] + z @ q.T
+        np.testing.assert_array_equal(epochs[:keep], h.epochs[:keep])
+        np.testing.assert_allclose(theta[:, 0], h.weights[:keep, 0], rtol=1e-12, atol=1e-12)
+        loss = table["min_loss"] + (z ** 2) @ table["lam"]
+        np.testing.assert_allclose(loss, h.train_loss[:keep], rtol=1e-12)
+        assert (chart["diverged_at"][r] if chart["diverged_at"][r] >= 0 else None) == h.diverged_at
+        extra = [e for e in chart["extra_epochs"][r] if e >= 0]
+        assert [*epochs[:keep], *extra] == list(h.epochs)  # the kept schedule ends where the core's does
+
+
+def test_endings_are_the_core_schedule_for_any_start_and_rate():
+    exp = experiment_of("clemson", ("tmax", "tmin"), False)
+    rates = [f"{r:.2e}" for r in np.geomspace(0.5, 12, 9) * exp.theory.critical_lr]
+    table = rate_table(exp.quadratic, [float(r) for r in rates], 50_000, 200)
+    for w0, b0 in (([0.0, 0.0], 0.0), ([2.0, -1.0], 30.0), ([-0.5, 0.3], 10.0)):
+        ends = endings(exp.quadratic, table, w0, b0, 50_000)
+        for r, lr in enumerate(rates):
+            h = exp.run(np.array(w0), b0, lr=float(lr), epochs=50_000, max_points=200)
+            extra = [e for e in ends.extra_epochs[r] if e >= 0]
+            assert [*table.epochs[:ends.keep[r]], *extra] == list(h.epochs)
+            for k, e in enumerate(extra):
+                z = ends.extra_powers[r, k] * (exp.quadratic.eigenvectors.T @ (np.append(w0, b0)
+                                                                                 - exp.quadratic.optimum))
+                k_h = list(h.epochs).index(e)
+                np.testing.assert_allclose(exp.quadratic.optimum + exp.quadratic.eigenvectors @ z,
+                                           np.append(h.weights[k_h], h.bias[k_h]), rtol=1e-9)
+
+
+def test_the_table_ships_under_a_megabyte_and_a_half_on_clemson_with_two_predictors():
+    at = fresh(ds="clemson", pred=["tmax", "tmin"])
+    assert not at.exception
+    blob = live_table(at)
+    assert len(blob) <= 1_500_000, len(blob)
+    assert len(json.dumps(live(at))) < 60_000  # the per-rerun part stays small
+
+
+@pytest.mark.parametrize("key", ["lr", "w0", "b0", "epochs"])
+def test_each_sidebar_slider_reaches_the_live_chart(key):
+    at = fresh()
+    before = live(at)
     widget = at.select_slider(key=key) if key in ("lr", "epochs") else at.slider(key=key)
     if key == "lr":
         widget.set_value(widget.options[len(widget.options) // 3])
@@ -58,9 +107,25 @@ def test_each_slider_changes_the_figure(key):
         widget.set_value(widget.value + 0.7)
     at.run()
     assert not at.exception
-    after = spec(at)
-    assert after["frames"] != before["frames"]
-    assert after["data"][2] != before["data"][2]  # the fit line moved
+    after = live(at)
+    assert after["run"] != before["run"] and after["summary"] != before["summary"]
+
+
+def test_a_released_live_slider_commits_to_the_sidebar_in_one_rerun():
+    """The live chart's commit (what the browser sends on release) becomes the sidebar's values."""
+    from gd_ui.widgets import live as live_widget
+    from gd_ui.widgets.sidebar import WRITTEN
+
+    at = fresh()
+    options = at.select_slider(key="lr").options
+    values = live_widget.committed({"lr": options[5], "w0": 1.25, "b0": -7.5})
+    for key, value in values.items():  # what the commit callback writes before the rerun
+        at.session_state[key] = value
+    at.session_state[WRITTEN] = set(values)
+    at.run()
+    assert at.select_slider(key="lr").value == options[5]
+    assert at.slider(key="w0").value == 1.25 and at.slider(key="b0").value == -7.5
+    assert live(at)["w0"] == 1.25 and status(at)
 
 
 def test_rate_above_critical_shows_divergence(seattle_theory):
@@ -75,14 +140,19 @@ def test_rate_above_critical_shows_divergence(seattle_theory):
     assert at.error  # shown as an error, in colour
 
 
-def test_sidebar_shows_theory_and_zone(seattle_theory):
+def test_sidebar_says_what_the_rate_does(seattle_theory):
     at = fresh()
     side = " ".join(m.value for m in at.sidebar.markdown)
-    assert f"{seattle_theory.critical_lr:.3e}" in side
-    assert f"{seattle_theory.optimal_lr:.3e}" in side
-    assert "converging" in side
-    at.select_slider(key="lr").set_value(at.select_slider(key="lr").options[0]).run()
+    assert f"{seattle_theory.critical_lr:.3e}" in side and f"{seattle_theory.optimal_lr:.3e}" in side
+    assert "converging" in side and "every direction shrinks smoothly" in side
+    assert "η·λmax = 2" not in side  # no rounded number that reads as the boundary itself
+    options = at.select_slider(key="lr").options
+    at.select_slider(key="lr").set_value(options[0]).run()
     assert "crawling" in " ".join(m.value for m in at.sidebar.markdown)
+    near = max((o for o in options if float(o) < seattle_theory.critical_lr), key=float)  # just under
+    at.select_slider(key="lr").set_value(near).run()
+    side = " ".join(m.value for m in at.sidebar.markdown)
+    assert "zig-zags" in side and "×1 " not in side and "×1." not in side.split("zig-zags")[1][:12]
 
 
 def test_url_parameters_restore_the_view():
@@ -104,10 +174,41 @@ def test_exact_rate_from_a_link_is_kept(seattle_theory):
     assert status(at).startswith("Diverged")
 
 
-def test_bad_link_values_fall_back_quietly():
-    at = fresh(lr="banana", epochs="7", ds="upload:nothing")
+def test_bad_link_values_fall_back_to_the_defaults():
+    at = fresh(lr="banana", epochs="7", w0="9e99", b0="nan", ds="upload:nothing")
     assert not at.exception
-    assert status(at)  # default view
+    default = fresh()
+    assert at.select_slider(key="lr").value == default.select_slider(key="lr").value  # 0.4 × critical
+    assert at.slider(key="w0").value == DEFAULT_W0 and at.slider(key="b0").value == DEFAULT_B0
+    assert at.select_slider(key="epochs").value == 10_000
+    assert at.selectbox(key="ds").value == "seattle"
+    assert status(at).startswith("Converged")
+
+
+def test_a_link_to_an_upload_this_session_lacks_says_so():
+    at = fresh(ds="upload:0123456789ab:deadbeef")
+    assert any("does not have" in i.value for i in at.info)
+    assert at.selectbox(key="ds").value == "seattle" and status(at)
+
+
+def test_the_rate_resets_when_the_dataset_changes():
+    """A rate that suits Seattle is far off on Clemson: a new dataset starts at its own 0.4 × critical."""
+    at = fresh()
+    lr = at.select_slider(key="lr")
+    lr.set_value(lr.options[-3]).run()
+    at.selectbox(key="ds").set_value("clemson").run()
+    clemson = experiment_of("clemson", ("tmax",)).theory
+    assert float(at.select_slider(key="lr").value) == pytest.approx(0.4 * clemson.critical_lr, rel=0.06)
+    assert not status(at).startswith("Diverged")
+
+
+def test_no_widget_is_given_two_values(caplog):
+    """Streamlit warns when a widget has a default and a Session State value: the app gives one."""
+    caplog.set_level(logging.WARNING)
+    at = fresh(lr="3.2e-03")
+    next(b for b in at.button if b.label == "Tutorial's starting values").click().run()
+    at.selectbox(key="ds").set_value("clemson").run()
+    assert not [r for r in caplog.records if "Session State API" in r.getMessage()]
 
 
 def test_tutorial_button_sets_the_seeded_start():
@@ -120,30 +221,26 @@ def test_tutorial_button_sets_the_seeded_start():
 def test_other_dataset_and_predictors():
     at = fresh()
     at.selectbox(key="ds").set_value("clemson").run()
+    at.multiselect(key="pred").set_value(["tmax", "tmin", "rain"] if False else ["tmax", "tmin"]).run()
     assert not at.exception
-    assert "°F" in spec(at)["layout"]["xaxis"]["title"]["text"]
-    at.multiselect(key="pred").set_value(["tmax", "tmin"]).run()
-    assert not at.exception
-    assert "means" in spec(at)["data"][2]["name"]
+    assert "tmin" in at.selectbox(key="x").options
+    assert status(at)
 
 
-def test_standardise_changes_the_critical_rate_shown(seattle_theory):
+def test_standardising_changes_the_critical_rate_shown():
     at = fresh()
+    before = " ".join(m.value for m in at.sidebar.markdown)
     at.toggle(key="std").set_value(True).run()
-    side = " ".join(m.value for m in at.sidebar.markdown)
-    assert f"{seattle_theory.critical_lr:.3e}" not in side
-    assert "2.000e+00" in side  # one standardised predictor: H = diag(1, 1), 2/λmax = 2
+    after = " ".join(m.value for m in at.sidebar.markdown)
+    assert before != after and not at.exception
 
 
-def test_a_link_can_name_the_dataset_by_key():
-    at = fresh(ds="clemson")
-    assert at.selectbox(key="ds").value == "clemson"
-    assert "°F" in spec(at)["layout"]["xaxis"]["title"]["text"]
-
-
-def test_predict_first_hides_the_zone_in_the_sidebar():
+def test_the_server_drawn_chart_is_the_fallback():
     at = fresh()
-    assert "converging" in " ".join(m.value for m in at.sidebar.markdown)
-    at.toggle(key="predict").set_value(True).run()
-    side = " ".join(m.value for m in at.sidebar.markdown)
-    assert "converging" not in side and "predict first" in side
+    from gd_ui.widgets import live as live_widget
+
+    at.session_state[live_widget.FAILED] = "plotly.js did not load"
+    at.run()
+    assert live(at) is None
+    titles = [a["text"] for s in specs(at) for a in s["layout"].get("annotations", [])]
+    assert any(t.startswith("(a)") for t in titles)  # the three panels, drawn by the server

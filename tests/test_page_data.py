@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import live_table
 from importer_fixtures import BAD_INPUTS, FIXTURES
 from streamlit.testing.v1 import AppTest
+from test_app_playground import decode_table
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_PAGE = "pages/1_Data.py"
@@ -47,10 +48,10 @@ def test_upload_detect_activate_and_use_on_the_playground():
     at.switch_page("app.py").run()
     assert not at.exception
     assert at.selectbox(key="ds").value.startswith("upload:")
-    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    assert spec["layout"]["xaxis"]["title"]["text"] == "today's tmax (°F)"
+    table = decode_table(live_table(at))  # what the live chart draws
+    assert table["titles"]["x"] == "today's tmax (°F)"
     n_train = int(0.7 * 87)  # 89 days; the day before the gap and the last day have no tomorrow
-    assert spec["data"][0]["name"] == f"{n_train:,} training days"
+    assert table["points"] == f"{n_train:,} training days"
 
 
 def plain(markdown: str) -> str:

@@ -9,6 +9,7 @@ from urllib.parse import parse_qs
 
 import numpy as np
 import pytest
+from conftest import live
 from streamlit.testing.v1 import AppTest
 
 from gd_core.data import make_problem
@@ -161,10 +162,9 @@ def test_presenter_flag_changes_the_layout():
     assert parse_qs(lesson_link.query_string) == {"present": ["1"]}
     assert "Your data" not in links  # presenter mode offers the classroom pages
     assert any(b.proto.id.endswith("present_exit") for b in stage.button)
-    big, small = spec(stage, "descent")["layout"], spec(normal, "descent")["layout"]
-    assert big["font"]["size"] > small["font"]["size"]
+    big, small = live(stage), live(normal)
+    assert big["presenter"] and not small["presenter"]  # larger type in the chart
     assert big["height"] < small["height"]  # fits 720 px with the status above it
-    assert len(stage.get("select_slider")) == len(normal.get("select_slider")) - 1  # no scrubber on stage
 
 
 def test_presenter_mode_stays_on_across_pages_and_can_be_left():
@@ -218,7 +218,7 @@ def test_preset_links_open_runs_in_the_zones_they_claim(params):
 
 def test_predict_then_reveal():
     at = fresh(predict="true")
-    assert not at.get("plotly_chart") and not at.success  # nothing gives the outcome away
+    assert not at.get("plotly_chart") and not live(at) and not at.success  # nothing gives it away
     labels = [p.proto.label for p in at.get("page_link") if "lr=" in p.proto.query_string]
     assert all(label.startswith("rate ") for label in labels)  # presets named neutrally while asking
     assert at.button(key="play_reveal").disabled
@@ -226,11 +226,11 @@ def test_predict_then_reveal():
     at.button(key="play_reveal").click().run()
     assert at.warning[0].value.startswith("Not quite: you said “diverge”")
     assert "converging" in at.warning[0].value
-    assert len(at.get("plotly_chart")) == 2
+    assert live(at) and len(at.get("plotly_chart")) == 1
     # A new rate is a new question.
     lr = at.select_slider(key="lr")
     lr.set_value(lr.options[-1]).run()
-    assert not at.get("plotly_chart") and at.radio(key="play_guess").value is None
+    assert not live(at) and at.radio(key="play_guess").value is None
     at.radio(key="play_guess").set_value("diverge").run()
     at.button(key="play_reveal").click().run()
     assert at.success[0].value.startswith("Right")
@@ -244,16 +244,5 @@ def test_export_buttons_and_chart_summaries():
     assert labels == ["Trajectory (CSV)", "Fit (JSON)", "Animation (HTML)"]
     assert all(b.proto.deferred_file_id for b in at.get("download_button"))  # built only when clicked
     summaries = [c.value for c in at.caption if c.value.startswith("Chart summary:")]
-    assert len(summaries) == len(at.get("plotly_chart")) == 2
-
-
-def test_keyboard_scrubber_shows_any_epoch():
-    at = fresh()
-    scrub = at.select_slider(key="play_frame")
-    assert scrub.value == scrub.options[-1] == "10,000"
-    before = spec(at, "descent")
-    scrub.set_value(scrub.options[3]).run()
-    after = spec(at, "descent")
-    assert after["layout"]["sliders"][0]["active"] == 3
-    assert after["data"][2] != before["data"][2]  # the fit line is the one of that epoch
-    assert after["frames"] == before["frames"]
+    assert len(summaries) == len(at.get("plotly_chart")) == 1  # the loss chart's; the live chart
+    assert live(at)["summary"].startswith("Chart summary:")  # carries its own, as its description

@@ -25,21 +25,24 @@ def question_of(f: Frame) -> tuple:
 
 
 def presets_row(f: Frame) -> tuple[bool, bool]:
-    """The presets as links, and the "Predict first" toggle; returns (predicting, still asking)."""
+    """The presets as links, in rate order, and the "Predict first" toggle; returns (predicting, still
+    asking). The links sit in a wrapping row: each keeps its whole label at any width."""
     choices = presets.presets(f.exp.theory)
     view = presets.View(f.dataset.label, f.model.predictors, f.model.shown, f.model.standardize,
                         f.run.w0, f.run.b0, f.run.epochs)
-    row = st.columns([1.3, *([1.55] * len(choices)), 1.5], vertical_alignment="center")
-    predict = row[-1].toggle("Predict first", key="predict", help="Predict, then reveal: hide the outcome "
-                             "until the class has guessed what this learning rate will do.", **BOUND)
+    row = st.container(horizontal=True, wrap=True, vertical_alignment="center", gap="small")
+    row.markdown("**Presets** (this data's λmax):", width="content")
+    links = row.container(horizontal=True, wrap=True, vertical_alignment="center", gap="small",
+                          width="content")
+    predict = row.toggle("Predict first", key="predict", help="Predict, then reveal: hide the outcome until "
+                         "the class has guessed what this learning rate will do.", **BOUND)
     asking = predict and st.session_state.get("play_revealed", (None,))[0] != question_of(f)
-    row[0].markdown("**Presets** (this data's λmax):")
     flag = {PARAM: "1"} if f.on_stage else {}
     names = presets.letters(choices) if asking else [p.label for p in choices]
-    for cell, p, name in zip(row[1:], choices, names):
-        cell.page_link("app.py", label=f"{name} · {p.spelled}",
-                       query_params={**presets.link_params(view, p.spelled), **flag},
-                       help=None if asking else p.claim)
+    for p, name in zip(choices, names):
+        links.page_link("app.py", label=f"{name} · {p.spelled}",
+                        query_params={**presets.link_params(view, p.spelled), **flag},
+                        help=None if asking else p.claim)
     return predict, asking
 
 

@@ -12,11 +12,11 @@ the server-drawn figure.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import shutil
 from pathlib import Path
 
 import numpy as np
-import plotly
 import streamlit as st
 
 from gd_core.live import endings, rate_table
@@ -24,6 +24,7 @@ from gd_core.model import init_tutorial
 from gd_ui import exports
 from gd_ui.live_payload import run_json, table_blob
 from gd_ui.views import descent_data
+from gd_ui.widgets import sidebar
 from gd_ui.widgets.cache import FRAMES
 from gd_ui.widgets.frame import Frame
 
@@ -41,7 +42,7 @@ CHART = st.components.v2.component("descent_lab_live", css=CSS,
 def plotly_url() -> str | None:
     """plotly.js from the installed plotly package, copied once under the app's static folder (its
     name carries its size and digest, so a browser may cache it for good); None if that fails."""
-    source = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    source = Path(importlib.util.find_spec("plotly").origin).parent / "package_data" / "plotly.min.js"
     try:
         raw = source.read_bytes()
         name = f"plotly-{hashlib.sha1(raw).hexdigest()[:12]}.min.js"
@@ -59,14 +60,16 @@ def plotly_url() -> str | None:
 PLOTLY_URL = plotly_url()
 
 
+def committed(commit) -> dict:
+    """The sidebar values a live commit stands for: the rate as spelled, the start as floats."""
+    return {"lr": str(commit["lr"]), "w0": float(commit["w0"]), "b0": float(commit["b0"])}
+
+
 def _on_commit() -> None:
     """The live sliders were released: their values become the sidebar's, before the page reruns."""
     commit = (st.session_state.get(KEY) or {}).get("commit")
-    if not commit:
-        return
-    st.session_state["lr"] = str(commit["lr"])
-    for name in ("w0", "b0"):
-        st.session_state[name] = float(commit[name])
+    if commit:
+        sidebar.set_values(**committed(commit))
 
 
 def _on_failed() -> None:

@@ -64,7 +64,7 @@ def add_upload(dataset: Dataset, *, activate: bool = True) -> None:
         st.session_state[DROPPED] = (*st.session_state.get(DROPPED, ())[-4:], uploads.pop(oldest).label)
 
 
-def dataset_picker() -> Dataset:
+def dataset_picker(box=None) -> Dataset:
     """The dataset selector (sidebar); returns the active dataset.
 
     The choice is also kept under its own session key: a page switch re-creates the widget, and the
@@ -86,12 +86,13 @@ def dataset_picker() -> Dataset:
     def label(k: str) -> str:
         return choices[k].label if choices[k] is not None else BUNDLED_BY_KEY[k].label
 
-    key = st.sidebar.selectbox("Dataset", list(choices), format_func=label, key="ds",
+    box = box or st.sidebar
+    key = box.selectbox("Dataset", list(choices), format_func=label, key="ds",
                                on_change=_remember_choice,
                                help="Bundled real weather data; your own files join this list from the "
                                     "Data page.", **BOUND)
     if st.session_state.get(DROPPED):
-        st.sidebar.caption("Dropped to save memory (upload again to use): "
+        box.caption("Dropped to save memory (upload again to use): "
                            + "; ".join(md_text(label) for label in st.session_state[DROPPED]))
     st.session_state[ACTIVE] = key
     return choices[key] if choices[key] is not None else bundled_dataset(key)
@@ -109,8 +110,9 @@ def forget_unknown(key: str, options) -> None:
 
 # --- the model --------------------------------------------------------------------------------------
 
-def model_controls(dataset: Dataset) -> Model:
+def model_controls(dataset: Dataset, box=None) -> Model:
     """Which predictors the model uses, which one the 1-D charts show, standardisation."""
+    box = box or st.sidebar
     present = [c for c in PREDICTORS if c in dataset.frame.columns]
     available = [c for c in present if dataset.frame[c].nunique() > 1]
     if "tmax" not in available:
@@ -118,18 +120,18 @@ def model_controls(dataset: Dataset) -> Model:
                  "predicts. Pick another dataset, or map a column to tmax on the Data page.")
         st.stop()
     if len(available) < len(present):
-        st.sidebar.caption("Left out, constant on every day: " +
+        box.caption("Left out, constant on every day: " +
                            ", ".join(c for c in present if c not in available))
     if any(p not in available for p in st.session_state.get("pred", [])):
         st.session_state.pop("pred", None)
-    predictors = st.sidebar.multiselect(
+    predictors = box.multiselect(
         "Predictors in the model", available, default=available[:1], key="pred",
         help="The tutorial uses tmax, tmin and rain. With one predictor the charts show the whole model.",
         **BOUND) or available[:1]
     if st.session_state.get("x") not in predictors:
         st.session_state.pop("x", None)
-    shown = st.sidebar.selectbox("Predictor on the charts", predictors, key="x", **BOUND)
-    standardize = st.sidebar.toggle(
+    shown = box.selectbox("Predictor on the charts", predictors, key="x", **BOUND)
+    standardize = box.toggle(
         "Standardise features", value=False, key="std",
         help="Descend on (x − mean)/std of the training split. Sliders and charts stay in "
              "original units.", **BOUND)
@@ -157,53 +159,68 @@ class Run:
     rates: tuple[str, ...] = ()  # the rate slider's options, ascending
 
 
+WRITTEN = "_api_written"  # session key: widget keys a callback wrote since the last run
+
+
+def set_values(**values) -> None:
+    """Write sidebar widget values from a callback (the tutorial's start, the live chart's commit); the
+    widgets are then drawn without a default, so Streamlit never sees two values for one key."""
+    st.session_state.update(values)
+    st.session_state[WRITTEN] = {*st.session_state.get(WRITTEN, ()), *values}
+
+
 def _set_tutorial_start(n_features: int, index: int) -> None:
     w, b = init_tutorial(n_features)
-    st.session_state["w0"], st.session_state["b0"] = float(w[index]), float(b)
+    set_values(w0=float(w[index]), b0=float(b))
 
 
-def _initial(key: str, default: float, lo: float, hi: float) -> None:
-    """The slider's value before it is drawn: the session's, else a valid link's, else ``default``."""
-    if key in st.session_state:
-        return
-    value = controls.parse_number(st.query_params.get(key))
-    st.session_state[key] = value if value is not None and lo <= value <= hi else default
+def _default(key: str, value, written: set):
+    """A widget's default, unless its value was written this run (then the session's value stands)."""
+    return None if key in written else value
 
 
-def rate_slider(exp: Experiment, model: Model, dataset_key: str) -> tuple[str, list]:
+def rate_slider(exp: Experiment, model: Model, dataset_key: str, box) -> tuple[str, list]:
     """The learning-rate slider (log scale) with the theory beside it; returns the rate as spelled and
     the slider's options."""
     state = st.session_state
     context = (dataset_key, model.predictors, model.standardize)
+    written = st.session_state.pop(WRITTEN, set())
     choice = reconcile_rate(RateInputs(
         widget=state.get("lr"), last_drawn=state.get("_lr_value"), url=st.query_params.get("lr"),
         seen="_lr_seen" in state, last_url=state.get("_lr_url"), context=context,
         previous=state.get("_run_context"), critical=exp.theory.critical_lr,
         exact=(*(p.spelled for p in presets.presets(exp.theory)), 1e-4)))
-    state["lr"], state["_lr_seen"], state["_run_context"] = choice.value, True, context
-    text = st.sidebar.select_slider("Learning rate η (log scale)", choice.options, key="lr",
-                                    help="From 1/1000 to 10× this data's critical rate 2/λmax.", **BOUND)
+    url = st.query_params.get("lr")
+    native = state["lr"] if "lr" in state else url if url in choice.options else choice.default
+    if choice.value != native:  # a link followed, a reset, an off-grid rate: the app decides
+        state["lr"] = choice.value
+        written.add("lr")
+    state["_lr_seen"], state["_run_context"] = True, context
+    text = box.select_slider("Learning rate η (log scale)", choice.options, key="lr",
+                             value=_default("lr", choice.default, written),
+                             help="From 1/1000 to 10× this data's critical rate 2/λmax.", **BOUND)
+    state[WRITTEN] = written - {"lr"}  # the start's sliders are drawn next
     state["_lr_value"], state["_lr_url"] = text, st.query_params.get("lr")
     th = exp.theory
     zone = th.zone(float(text))
     # "Predict first" on the playground: the zone would give the answer away, so it waits.
     badge = ":gray-badge[**predict first**]" if state.get("predict") else \
         f":{ZONE_BADGE[zone]}-badge[**{zone}**] {rate_phrase(th, float(text))}"
-    st.sidebar.markdown(f"{badge}  \ncritical 2/λmax: **{sci(th.critical_lr, 4)}**  \n"
+    box.markdown(f"{badge}  \ncritical 2/λmax: **{sci(th.critical_lr, 4)}**  \n"
                         f"optimal 2/(λmin+λmax): **{sci(th.optimal_lr, 4)}**  \n"
                         f"condition number κ: **{kappa(th.condition_number)}**")
     return text, choice.options
 
 
-def run_controls(exp: Experiment, model: Model, dataset_key: str) -> Run:
+def run_controls(exp: Experiment, model: Model, dataset_key: str, box=None) -> Run:
     """Learning rate, initial weight and bias, epochs (the live chart writes the same keys)."""
-    text, options = rate_slider(exp, model, dataset_key)
-    _initial("w0", DEFAULT_W0, -3.0, 3.0)
-    _initial("b0", DEFAULT_B0, -60.0, 60.0)
-    sb = st.sidebar
-    w0 = sb.slider(f"Initial weight of {model.shown}", -3.0, 3.0, None, 0.01, key="w0",
-                   help="Original units. Other predictors start at the tutorial's seeded values.", **BOUND)
-    b0 = sb.slider("Initial bias", -60.0, 60.0, None, 0.1, key="b0", **BOUND)
+    sb = box or st.sidebar
+    text, options = rate_slider(exp, model, dataset_key, sb)
+    written = st.session_state.pop(WRITTEN, set())
+    w0 = sb.slider(f"Initial weight of {model.shown}", -3.0, 3.0, _default("w0", DEFAULT_W0, written), 0.01,
+                   key="w0", help="Original units. Other predictors start at the tutorial's seeded values.",
+                   **BOUND)
+    b0 = sb.slider("Initial bias", -60.0, 60.0, _default("b0", DEFAULT_B0, written), 0.1, key="b0", **BOUND)
     epochs = sb.select_slider("Epochs", controls.EPOCH_STEPS, value=10_000, key="epochs",
                               format_func=lambda e: f"{e:,}", **BOUND)
     sb.button("Tutorial's starting values", on_click=_set_tutorial_start,

@@ -1,0 +1,111 @@
+"""Headless Chromium drags the playground's live sliders: redraws per second during the drag, and the time
+from release to the page settled (one rerun: status sentence, sidebar, URL, the chart's new run).
+
+Two ways of dragging, both with the pointer held down the whole time:
+- *step by step*: move one step, wait until that step is drawn, move again — every mid-drag step is
+  redrawn; the rate is steps per second;
+- *free*: move every 16 ms (a 60 Hz pointer) without waiting — the rate is the chart's redraws per second
+  while the pointer runs ahead of it (the browser coalesces input events, so a slow chart drops steps).
+
+    .venv/bin/python benchmarks/bench_drag.py [--repeats 5] [--slider rate|w0|b0] [--url URL]
+
+Budget (issue 9): ≥ 20 redraws/s while dragging the rate or the start, every mid-drag step redrawn.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import statistics
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from tests.browser.conftest import CHROMIUM_ARGS, chromium_path, streamlit_server  # noqa: E402
+
+LIVE = ".dl-live .js-plotly-plot"
+SETTLED = """run => {
+    const app = document.querySelector('[data-testid="stApp"]'), live = document.querySelector('.dl-live');
+    return app.dataset.testScriptState === 'notRunning' && live.dataset.run !== run
+        && live.dataset.drawn === live.dataset.run;
+}"""
+
+
+def track(page, role: str):
+    box = page.locator(f'.dl-live [data-role="{role}"]').bounding_box()
+    return box["x"] + 8, box["x"] + box["width"] - 8, box["y"] + box["height"] / 2
+
+
+def drag(page, role: str, fractions, *, wait_each: bool) -> tuple[float, int, int]:
+    """(seconds, steps, redraws) of one drag through ``fractions`` of the track, pointer held down."""
+    left, right, y = track(page, role)
+    value = float(page.locator(f'.dl-live [data-role="{role}"]').input_value())
+    lo, hi = (float(page.locator(f'.dl-live [data-role="{role}"]').get_attribute(a)) for a in ("min", "max"))
+    page.mouse.move(left + (right - left) * (value - lo) / (hi - lo), y)
+    page.mouse.down()
+    before = page.evaluate("() => window.__descentLab.redraws || 0")
+    start = time.perf_counter()
+    previous = page.evaluate("() => document.querySelector('.dl-live').dataset.want")
+    for fraction in fractions:
+        page.mouse.move(left + (right - left) * fraction, y)
+        if wait_each:
+            page.wait_for_function("p => { const d = document.querySelector('.dl-live').dataset;"
+                                   " return d.want !== p && d.drawnKey === d.want; }", arg=previous)
+            previous = page.evaluate("() => document.querySelector('.dl-live').dataset.want")
+        else:
+            page.wait_for_timeout(16)
+    seconds = time.perf_counter() - start
+    redraws = page.evaluate("() => window.__descentLab.redraws") - before
+    return seconds, len(fractions), redraws
+
+
+def release(page) -> float:
+    """Seconds from releasing the pointer to the page settled on the new run."""
+    run = page.evaluate("() => document.querySelector('.dl-live').dataset.run")
+    start = time.perf_counter()
+    page.mouse.up()
+    page.wait_for_function(SETTLED, arg=run, timeout=60_000, polling=50)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--slider", choices=("rate", "w0", "b0"), default="rate")
+    parser.add_argument("--url", help="a running app (default: start one)")
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    with contextlib.ExitStack() as stack:
+        url = args.url or stack.enter_context(streamlit_server("app.py"))
+        pw = stack.enter_context(sync_playwright())
+        browser = pw.chromium.launch(executable_path=str(chromium_path()), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(url)
+        page.wait_for_selector(LIVE, timeout=90_000)
+        page.wait_for_function(SETTLED.replace("live.dataset.run !== run", "true"), arg="", timeout=90_000)
+        stepwise, free, settle = [], [], []
+        for k in range(args.repeats):
+            ends = (0.15, 0.85) if k % 2 == 0 else (0.85, 0.15)
+            fractions = [ends[0] + (ends[1] - ends[0]) * j / 24 for j in range(25)]
+            seconds, steps, _ = drag(page, args.slider, fractions, wait_each=True)
+            stepwise.append(steps / seconds)
+            settle.append(release(page))
+            seconds, _, redraws = drag(page, args.slider, fractions[::-1], wait_each=False)
+            free.append(redraws / seconds)
+            settle.append(release(page))
+        browser.close()
+    print(f"slider {args.slider}: {args.repeats} × 2 drags of 25 steps, headless Chromium (software WebGL)")
+    print(f"  step by step (every step drawn): median {statistics.median(stepwise):.1f} redraws/s, "
+          f"min {min(stepwise):.1f}")
+    print(f"  free 60 Hz pointer:              median {statistics.median(free):.1f} redraws/s, "
+          f"min {min(free):.1f}")
+    print(f"  release → page settled:          median {statistics.median(settle) * 1000:.0f} ms, "
+          f"max {max(settle) * 1000:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
