@@ -60,27 +60,43 @@ class Endings:
 
 
 def endings(quad: Quadratic, table: RateTable, w0, b0: float, epochs: int) -> Endings:
-    """Each rate's divergence epoch from the start (w0, b0) (model space) and the kept schedule's end."""
+    """Each rate's divergence epoch from the start (w0, b0) (model space) and the kept schedule's end.
+
+    The divergence epochs come from :meth:`Quadratic.divergence_epochs` (the bisection ``descend`` uses,
+    every rate at once); the kept schedule is
+    :func:`~gd_core.descent.record_epochs`'s, cut from the table's epochs.
+    """
     theta0 = np.append(np.asarray(w0, dtype=float), float(b0))
     z0 = quad.eigenvectors.T @ (theta0 - quad.optimum)
     with np.errstate(all="ignore"):
         limit = divergence_limit(checked_start_loss(float(quad.train_loss(theta0))))
     r, m = len(table.rates), len(quad.eigenvalues)
-    diverged = np.full(r, -1, dtype=np.int64)
+    diverged = quad.divergence_epochs(z0, table.rates, epochs, limit)
     keep = np.full(r, len(table.epochs), dtype=np.int64)
     extra = np.full((r, 2), -1, dtype=np.int64)
     extra_powers = np.zeros((r, 2, m))
     base = table.epochs
-    for i, lr in enumerate(table.rates):
-        d = quad.divergence_epoch(z0, float(lr), epochs, limit)
-        if d is None:
-            continue
-        kept = record_epochs(epochs, table.frames, d)
+    for i in np.flatnonzero(diverged >= 0):
+        kept = _cut(base, int(diverged[i])) if table.frames > 2 else \
+            record_epochs(epochs, table.frames, int(diverged[i]))
         n = 0
         while n < len(kept) and n < len(base) and kept[n] == base[n]:
             n += 1
         tail = kept[n:]
-        diverged[i], keep[i] = d, n
+        keep[i] = n
         extra[i, :len(tail)] = tail
-        extra_powers[i, :len(tail)] = quad.powers(float(lr), tail)
+        extra_powers[i, :len(tail)] = quad.powers(float(table.rates[i]), tail)
     return Endings(diverged, keep, extra, extra_powers)
+
+
+def _cut(base: np.ndarray, diverged_at: int) -> np.ndarray:
+    """``record_epochs(epochs, frames, diverged_at)`` from the full run's schedule ``base`` (whose gaps
+    are already odd): the epochs before the divergence, ending on ``diverged_at - 1`` an odd gap after
+    the previous one."""
+    last = diverged_at - 1
+    prefix = base[base < last]
+    if len(prefix) == 0:
+        return np.array([0], dtype=np.int64)
+    if (last - prefix[-1]) % 2 == 0:
+        prefix = prefix[:-1] if len(prefix) > 1 else np.array([0, last - 1], dtype=np.int64)
+    return np.append(prefix, last).astype(np.int64)

@@ -209,24 +209,53 @@ class Quadratic:
             grad_b=grad[:, -1], lr=float(lr), epochs_requested=int(epochs), diverged_at=diverged_at)
 
     def divergence_epoch(self, z0, lr: float, epochs: int, limit: float) -> int | None:
-        """First epoch whose loss passes ``limit`` (or overflows). The excess loss Σλz₀²(1-ηλ)²ᵏ is a
-        sum of exponentials in k, hence convex, so once above the limit it stays above: bisect."""
-        with np.errstate(all="ignore"):
-            weight = self.eigenvalues * np.asarray(z0) ** 2
-            step = lr * self.eigenvalues
+        """First epoch whose loss passes ``limit`` (or overflows); None if none up to ``epochs``."""
+        d = int(self.divergence_epochs(z0, [lr], epochs, limit)[0])
+        return None if d < 0 else d
 
-        def too_big(k: int) -> bool:
+    def divergence_epochs(self, z0, rates, epochs: int, limit: float) -> np.ndarray:
+        """:meth:`divergence_epoch` for many rates at once (−1 where a run stays below the limit).
+
+        The excess loss Σλz₀²(1-ηλ)²ᵏ is a sum of exponentials in k, hence convex, so once above the limit
+        it stays above: bisect, every rate in step.
+        """
+        weight = self.eigenvalues * np.asarray(z0, dtype=float) ** 2
+        steps = np.asarray(rates, dtype=float)[:, None] * self.eigenvalues[None, :]
+
+        def too_big(rows: np.ndarray, k: np.ndarray) -> np.ndarray:
             with np.errstate(all="ignore"):
-                loss = self.min_loss + weight @ _powers(step, np.array([k]))[0] ** 2
-            return not (np.isfinite(loss) and loss <= limit)
+                p = _powers_each(steps[rows], k)
+                loss = np.full(len(rows), self.min_loss)
+                for i, w in enumerate(weight):  # in index order, the same sum for one rate or many
+                    loss = loss + w * p[:, i] ** 2
+            return ~(np.isfinite(loss) & (loss <= limit))
 
-        if not too_big(epochs):
-            return None
-        lo, hi = 0, epochs  # too_big(lo) is False (the start), too_big(hi) is True
-        while hi - lo > 1:
+        n = len(steps)
+        out = np.full(n, -1, dtype=np.int64)
+        rows = np.flatnonzero(too_big(np.arange(n), np.full(n, epochs)))
+        lo, hi = np.zeros(len(rows), dtype=np.int64), np.full(len(rows), epochs, dtype=np.int64)
+        while len(rows):  # too_big(lo) is False (the start), too_big(hi) is True
+            settled = hi - lo <= 1
+            out[rows[settled]] = hi[settled]
+            rows, lo, hi = rows[~settled], lo[~settled], hi[~settled]
+            if not len(rows):
+                break
             mid = (lo + hi) // 2
-            lo, hi = (lo, mid) if too_big(mid) else (mid, hi)
-        return hi
+            big = too_big(rows, mid)
+            lo, hi = np.where(big, lo, mid), np.where(big, mid, hi)
+        return out
+
+
+def _powers_each(steps: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """``(1 - steps[j])**k[j]`` row by row: :func:`_powers` with one epoch per row of ηλ."""
+    k = np.asarray(k, dtype=float)[:, None]
+    with np.errstate(all="ignore"):
+        below = steps < 1
+        log_mag = np.where(below, np.log1p(-np.where(below, steps, 0.0)),
+                           np.log(np.abs(np.where(below, 2.0, steps) - 1)))
+        mag = np.where(k == 0, 1.0, np.exp(k * log_mag))
+        sign = np.where((steps > 1) & (k % 2 == 1), -1.0, 1.0)
+    return sign * mag
 
 
 def _powers(step: np.ndarray, k: np.ndarray) -> np.ndarray:
