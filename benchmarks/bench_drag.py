@@ -46,11 +46,16 @@ def drag(page, role: str, fractions, *, wait_each: bool) -> tuple[float, int, in
     lo, hi = (float(page.locator(f'.dl-live [data-role="{role}"]').get_attribute(a)) for a in ("min", "max"))
     page.mouse.move(left + (right - left) * (value - lo) / (hi - lo), y)
     page.mouse.down()
-    before = page.evaluate("() => window.__descentLab.redraws || 0")
+    drawn_before = page.evaluate("() => window.__descentLab.redraws || 0")
     start = time.perf_counter()
     previous = page.evaluate("() => document.querySelector('.dl-live').dataset.want")
+    steps = 0
     for fraction in fractions:
+        before = page.locator(f'.dl-live [data-role="{role}"]').input_value() if wait_each else None
         page.mouse.move(left + (right - left) * fraction, y)
+        if wait_each and page.locator(f'.dl-live [data-role="{role}"]').input_value() == before:
+            continue  # the pointer stayed within one step of the slider
+        steps += 1
         if wait_each:
             page.wait_for_function("p => { const d = document.querySelector('.dl-live').dataset;"
                                    " return d.want !== p && d.drawnKey === d.want; }", arg=previous)
@@ -58,8 +63,8 @@ def drag(page, role: str, fractions, *, wait_each: bool) -> tuple[float, int, in
         else:
             page.wait_for_timeout(16)
     seconds = time.perf_counter() - start
-    redraws = page.evaluate("() => window.__descentLab.redraws") - before
-    return seconds, len(fractions), redraws
+    redraws = page.evaluate("() => window.__descentLab.redraws") - drawn_before
+    return seconds, steps, redraws
 
 
 def release(page) -> float:
@@ -67,7 +72,11 @@ def release(page) -> float:
     run = page.evaluate("() => document.querySelector('.dl-live').dataset.run")
     start = time.perf_counter()
     page.mouse.up()
-    page.wait_for_function(SETTLED, arg=run, timeout=60_000, polling=50)
+    try:
+        page.wait_for_function(SETTLED, arg=run, timeout=60_000, polling=50)
+    except Exception:
+        state = page.evaluate("() => ({...document.querySelector('.dl-live').dataset})")
+        raise RuntimeError(f"the page did not settle after the release (was run {run}): {state}") from None
     return time.perf_counter() - start
 
 
@@ -88,9 +97,8 @@ def main() -> None:
         page.wait_for_selector(LIVE, timeout=90_000)
         page.wait_for_function(SETTLED.replace("live.dataset.run !== run", "true"), arg="", timeout=90_000)
         stepwise, free, settle = [], [], []
-        for k in range(args.repeats):
-            ends = (0.15, 0.85) if k % 2 == 0 else (0.85, 0.15)
-            fractions = [ends[0] + (ends[1] - ends[0]) * j / 24 for j in range(25)]
+        fractions = [0.15 + 0.7 * j / 24 for j in range(25)]  # up step by step, then back down freely:
+        for _ in range(args.repeats):  # every release ends somewhere new, so it commits a new run
             seconds, steps, _ = drag(page, args.slider, fractions, wait_each=True)
             stepwise.append(steps / seconds)
             settle.append(release(page))

@@ -40,6 +40,12 @@ def tex(value: float, digits: int = 5) -> str:
     return text
 
 
+def stacked(head: str, *rest: str) -> str:
+    """One equation over several lines, aligned on its relation (``head`` holds the ``&``): each line
+    fits half a projector screen, so nothing scrolls sideways."""
+    return "\\begin{aligned}" + " \\\\ ".join([head, *(f"&= {r}" for r in rest)]) + "\\end{aligned}"
+
+
 def tex_rate(value: float) -> str:
     """A learning rate for ``st.latex`` in scientific notation: ``5 \\times 10^{-5}``."""
     mantissa, exponent = f"{value:.3e}".split("e")
@@ -126,15 +132,15 @@ def worked_equations(ex: WorkedExample) -> dict[str, list[str]]:
                      f"\\frac{{\\partial L}}{{\\partial w}} = \\frac{{dL}}{{d\\hat y}}\\,x = "
                      f"{t(ex.gradient)} \\times {term(ex.x)} = {t(ex.grad_w)}",
                      f"\\frac{{\\partial L}}{{\\partial b}} = \\frac{{dL}}{{d\\hat y}} = {t(ex.grad_b)}"],
-        "no_rate": [f"w \\leftarrow w - \\frac{{\\partial L}}{{\\partial w}} = {t(ex.w)} - "
-                    f"{term(ex.gradient)} \\times {term(ex.x)} = {t(w1)}",
-                    f"b \\leftarrow b - \\frac{{\\partial L}}{{\\partial b}} = {t(ex.b)} - "
-                    f"{term(ex.grad_b)} = {t(b1)}",
+        "no_rate": [stacked("w &\\leftarrow w - \\frac{\\partial L}{\\partial w}",
+                            f"{t(ex.w)} - {term(ex.gradient)} \\times {term(ex.x)}", t(w1)),
+                    stacked("b &\\leftarrow b - \\frac{\\partial L}{\\partial b}",
+                            f"{t(ex.b)} - {term(ex.grad_b)}", t(b1)),
                     f"\\hat y = {t(w1 * ex.x + b1)} \\qquad L = {t(ex.loss_at(w1, b1))}"],
-        "with_rate": [f"w \\leftarrow w - \\eta\\,\\frac{{\\partial L}}{{\\partial w}} = {t(ex.w)} - "
-                      f"{r(ex.lr)} \\times {term(ex.grad_w)} = {t(w2)}",
-                      f"b \\leftarrow b - \\eta\\,\\frac{{\\partial L}}{{\\partial b}} = {t(ex.b)} - "
-                      f"{r(ex.lr)} \\times {term(ex.grad_b)} = {t(b2)}",
+        "with_rate": [stacked("w &\\leftarrow w - \\eta\\,\\frac{\\partial L}{\\partial w}",
+                              f"{t(ex.w)} - {r(ex.lr)} \\times {term(ex.grad_w)}", t(w2)),
+                      stacked("b &\\leftarrow b - \\eta\\,\\frac{\\partial L}{\\partial b}",
+                              f"{t(ex.b)} - {r(ex.lr)} \\times {term(ex.grad_b)}", t(b2)),
                       f"\\hat y = {t(w2 * ex.x + b2)} \\qquad L = {t(ex.loss_at(w2, b2))}"],
         "factor": ["\\eta \\cdot 2(\\hat y - y) = (2\\eta)\\cdot(\\hat y - y)",
                    f"{r(ex.lr)} \\times {term(ex.gradient)} = {r(ex.implementation_lr)} \\times "
@@ -245,15 +251,16 @@ def epoch_equations(step: EpochStep) -> dict[str, list[str]]:
     def x_of(j: int) -> str:
         return f"x_{{{j + 1},i}}" if d > 1 else "x_i"
 
-    loss = [f"L = \\frac{{1}}{{n}} \\sum_{{i=1}}^{{n}} (\\hat y_i - y_i)^2 = {t(step.loss)}"]
+    loss = [stacked("L &= \\frac{1}{n} \\sum_{i=1}^{n} (\\hat y_i - y_i)^2", t(step.loss))]
     grads = ["\\nabla_w J = \\tfrac{1}{n}\\,X^{\\top}(\\hat y - y)"] if d > 1 else []
-    grads += [f"\\frac{{\\partial J}}{{\\partial w{sub(j)}}} = \\frac{{1}}{{n}} \\sum_i {x_of(j)}\\,"
-             f"(\\hat y_i - y_i) = {t(step.grad_w[j])}" for j in range(d)]
-    grads.append(f"\\frac{{\\partial J}}{{\\partial b}} = \\frac{{1}}{{n}} \\sum_i (\\hat y_i - y_i) "
-                 f"= {t(step.grad_b)}")
-    updates = [f"w{sub(j)} \\leftarrow w{sub(j)} - \\eta\\,\\frac{{\\partial J}}{{\\partial w{sub(j)}}} = "
-               f"{t(step.w[j])} - {tex_rate(step.lr)} \\times {term(step.grad_w[j])} = {t(step.w_next[j])}"
-               for j in range(d)]
-    updates.append(f"b \\leftarrow b - \\eta\\,\\frac{{\\partial J}}{{\\partial b}} = {t(step.b)} - "
-                   f"{tex_rate(step.lr)} \\times {term(step.grad_b)} = {t(step.b_next)}")
+    grads += [stacked(f"\\frac{{\\partial J}}{{\\partial w{sub(j)}}} &= \\frac{{1}}{{n}} \\sum_i {x_of(j)}\\,"
+                      "(\\hat y_i - y_i)", t(step.grad_w[j])) for j in range(d)]
+    grads.append(stacked("\\frac{\\partial J}{\\partial b} &= \\frac{1}{n} \\sum_i (\\hat y_i - y_i)",
+                         t(step.grad_b)))
+    updates = [stacked(f"w{sub(j)} &\\leftarrow w{sub(j)} - "
+                       f"\\eta\\,\\frac{{\\partial J}}{{\\partial w{sub(j)}}}",
+                       f"{t(step.w[j])} - {tex_rate(step.lr)} \\times {term(step.grad_w[j])}",
+                       t(step.w_next[j])) for j in range(d)]
+    updates.append(stacked("b &\\leftarrow b - \\eta\\,\\frac{\\partial J}{\\partial b}",
+                           f"{t(step.b)} - {tex_rate(step.lr)} \\times {term(step.grad_b)}", t(step.b_next)))
     return {"loss": loss, "gradient": grads, "update": updates}

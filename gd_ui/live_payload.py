@@ -16,6 +16,7 @@ import numpy as np
 from gd_core.descent import DIVERGENCE_FACTOR
 from gd_core.experiment import Experiment
 from gd_core.live import Endings, RateTable
+from gd_ui.scene import Scene
 from gd_ui.views import DescentData
 
 MAGIC = b"DLT1"
@@ -80,3 +81,24 @@ def run_json(digest: str, rate_index: int, w0: float, b0: float, ends: Endings, 
             "diverged_at": ends.diverged_at.tolist(), "keep": ends.keep.tolist(),
             "extra_epochs": ends.extra_epochs.tolist(),
             "extra_powers": ends.extra_powers.tolist(), **extra}
+
+
+def scene_json(s: Scene, data: DescentData, rate: str, **extra) -> dict:
+    """A finished run for the live chart to draw as it is (no rate table, no sliders): every frame's
+    numbers and axes, and the data's points."""
+    keep = _subsample(len(data.x), MAX_SCATTER)
+    ranges = [{"w": list(map(float, s.w_range[k])), "l": list(map(float, s.loss_range[k])),
+               "g": list(map(float, s.grad_range[k]))} for k in range(len(s.epochs))]
+    h = data.history
+    return {
+        "scene": {"epochs": s.epochs.tolist(), "w": s.w.tolist(), "icpt": s.intercept.tolist(),
+                  "loss": s.loss.tolist(), "grad": s.grad.tolist(), "box": list(map(float, s.box)),
+                  "follow": s.follow, "ranges": ranges, "exact": True,
+                  "divergedAt": h.diverged_at if h.diverged else None},
+        "static": {"titles": {"x": data.x_title, "y": data.y_title, "weight": data.weight_name},
+                   "x": np.round(data.x[keep], 4).tolist(), "y": np.round(data.y[keep], 4).tolist(),
+                   "x2": data.x2, "w_star": data.optimum_weight, "optimum_loss": data.optimum_loss,
+                   "multi": data.multi, "rate": rate, "index": data.index,
+                   "points": f"{len(keep):,} of {len(data.x):,} training days" if len(keep) < len(data.x)
+                   else f"{len(data.x):,} training days"},
+        "rate": 0, "w0": 0.0, "b0": 0.0, **extra}

@@ -110,9 +110,11 @@ def specs(at) -> list[dict]:
     return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
 
 
-def live(at) -> dict | None:
-    """The playground's live chart as the page sent it: its small JSON (None when not drawn)."""
-    charts = [e for e in at.get("bidi_component") if e.proto.component_name == "descent_lab_live"]
+def live(at, key: str = "live") -> dict | None:
+    """A live chart as the page sent it (``key``: the playground's, or the lesson's ``step_live``): its
+    JSON (None when not drawn)."""
+    charts = [e for e in at.get("bidi_component") if e.proto.component_name == "descent_lab_live"
+              and json.loads(e.proto.json).get("key") == key]
     return json.loads(charts[0].proto.json) if charts else None
 
 

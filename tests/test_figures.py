@@ -11,8 +11,9 @@ import plotly.io as pio
 import pytest
 from conftest import dataset_of, decode, experiment_of
 
-from gd_ui.figures.descent import MAX_FRAMES, MOVING, MOVING_IDX, STATIC, descent_figure, scene
+from gd_ui.figures.descent import MOVING, MOVING_IDX, STATIC, descent_figure
 from gd_ui.figures.loss import loss_figure
+from gd_ui.scene import MAX_FRAMES, scene
 from gd_ui.views import descent_data, numbers_table
 
 LINE, EQUATION, CURVE, PATH, MARKER, ZERO, GRAD_LINE, GRAD_MARKER = range(len(MOVING))

@@ -9,8 +9,9 @@ import streamlit as st
 
 from gd_core.descent import History
 from gd_ui import exports
-from gd_ui.figures.descent import descent_figure, frame_positions
+from gd_ui.figures.descent import descent_figure
 from gd_ui.figures.present import chart_height, restyle
+from gd_ui.scene import frame_positions
 from gd_ui.views import descent_data
 from gd_ui.widgets.frame import Frame
 

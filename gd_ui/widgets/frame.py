@@ -29,6 +29,8 @@ CSS = """<style>
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #4D4D4D !important; }
 a:focus-visible, button:focus-visible, [role="slider"]:focus-visible, input:focus-visible,
 [data-testid="stPageLink"] a:focus-visible { outline: 3px solid #0072B2 !important; outline-offset: 2px; }
+/* The lesson's equations fit half a 1280-px screen; the padding holds KaTeX's 2-px overhang. */
+.katex-display { font-size: 0.94em; padding-right: 0.3em !important; }
 </style>"""
 NEEDS = ("dataset", "model", "run")
 

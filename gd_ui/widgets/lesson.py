@@ -14,7 +14,7 @@ from gd_ui.figures.descent import descent_figure
 from gd_ui.figures.present import restyle
 from gd_ui.formats import sci
 from gd_ui.views import descent_data
-from gd_ui.widgets import cache
+from gd_ui.widgets import cache, live
 from gd_ui.widgets.frame import Frame
 
 BOUND = dict(bind="query-params", persist_state="session")
@@ -114,8 +114,11 @@ def epochs(f: Frame, epoch: int) -> None:
         if not history.diverged:
             st.caption(f"Next ▶ starts epoch {shown + 1:,} from these updated values.")
     with right:
-        data = descent_data(f.exp, f.exp.history_in_original_units(history), f.model.index, f.dataset)
-        fig = descent_figure(data, height=600, compact=True)  # a half-width column
-        st.plotly_chart(restyle(fig, scale=1.0, narrow=True), key="step_chart",
-                        config={"displaylogo": False, "displayModeBar": False})
-        st.caption(descent_summary(data))
+        original = f.exp.history_in_original_units(history)
+        if live.available():
+            live.finished_chart(f, original, key="step_live", height=560)
+        else:
+            data = descent_data(f.exp, original, f.model.index, f.dataset)
+            fig = descent_figure(data, height=600, compact=True)  # a half-width column
+            st.plotly_chart(restyle(fig, scale=1.0, narrow=True), key="step_chart", alt=descent_summary(data),
+                            config={"displaylogo": False, "displayModeBar": False})

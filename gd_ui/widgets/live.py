@@ -22,7 +22,8 @@ import streamlit as st
 from gd_core.live import endings, rate_table
 from gd_core.model import init_tutorial
 from gd_ui import exports
-from gd_ui.live_payload import run_json, table_blob
+from gd_ui.live_payload import run_json, scene_json, table_blob
+from gd_ui.scene import scene
 from gd_ui.views import descent_data
 from gd_ui.widgets import sidebar
 from gd_ui.widgets.cache import FRAMES
@@ -100,3 +101,16 @@ def live_chart(f: Frame, history, options: list[str], height: int) -> None:
         blob.digest, options.index(f.run.lr_text), f.run.w0, f.run.b0, ends, run=run, key=KEY,
         plotly=PLOTLY_URL, shown=f.model.shown, presenter=f.on_stage, height=height,
         summary=exports.descent_summary(data)), on_commit_change=_on_commit, on_failed_change=_on_failed)
+
+
+def finished_chart(f: Frame, history, *, key: str, height: int) -> None:
+    """A run computed on the server (the lesson's literal loop), drawn by the live chart as it is: the
+    same panels, stacked on a narrow screen, with its Play button and epoch scrubber, no sliders."""
+    data = descent_data(f.exp, history, f.model.index, f.dataset)
+    s = scene(data)
+    run = hashlib.sha1(repr((key, f.dataset.key, f.run.lr_text, history.epochs_run,
+                             float(s.loss[-1]))).encode()).hexdigest()[:12]
+    CHART(key=key, data=scene_json(s, data, f.run.lr_text, run=run, key=key, plotly=PLOTLY_URL,
+                                   shown=f.model.shown, presenter=f.on_stage, height=height,
+                                   stacked_height=int(height * 1.3), summary=exports.descent_summary(data)),
+          on_failed_change=_on_failed)

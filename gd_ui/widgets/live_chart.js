@@ -180,7 +180,7 @@ const STYLES = [
   { mode: "lines", line: { color: VERMILLION, width: 4 }, xaxis: "x", yaxis: "y" },
   { mode: "text", textposition: "bottom right", showlegend: false, hoverinfo: "skip", textfont: { color: VERMILLION_TEXT, size: 14 }, xaxis: "x", yaxis: "y" },
   { name: "loss slice: bias & other weights frozen at this epoch", mode: "lines", line: { color: BLUE, width: 3 }, xaxis: "x2", yaxis: "y2" },
-  { name: "path walked so far (every shown epoch)", mode: "lines+markers", line: { color: ORANGE, width: 1.5 }, marker: { size: 5, color: ORANGE }, xaxis: "x2", yaxis: "y2" },
+  { name: "path walked so far (every shown epoch)", mode: "lines", line: { color: ORANGE, width: 2 }, xaxis: "x2", yaxis: "y2" },
   { name: "current epoch", mode: "markers", showlegend: false, marker: { size: 14, color: VERMILLION, line: { color: "white", width: 2 } }, xaxis: "x2", yaxis: "y2" },
   { name: "zero", mode: "lines", showlegend: false, line: { color: GREY, width: 1 }, hoverinfo: "skip", xaxis: "x3", yaxis: "y3" },
   { name: "gradient slice", mode: "lines", line: { color: PURPLE, width: 3 }, showlegend: false, xaxis: "x3", yaxis: "y3" },
@@ -188,14 +188,19 @@ const STYLES = [
 ];
 
 function axis(extra) {
-  return { gridcolor: GRID, linecolor: "#444444", showline: true, ticks: "outside", zeroline: false, tickfont: { color: INK }, automargin: true, ...extra, title: { text: extra.title || "", font: { size: 15, color: INK } } };
+  // No automargin: fixed margins spare Plotly a second layout pass on every redraw.
+  return { gridcolor: GRID, linecolor: "#444444", showline: true, ticks: "outside", zeroline: false, tickfont: { color: INK }, exponentformat: "power", ...extra, title: { text: extra.title || "", font: { size: 15, color: INK } } };
 }
 
 function layoutFor(T, S, k, view) {
   const r = S.ranges[k], stacked = view.stacked, scale = view.scale;
   const wname = T.titles.weight;
+  // Stacked (a narrow screen or column): three equal panels, with room in pixels between them for the
+  // tick labels and axis title of the panel above and the title of the panel below.
+  const plotH = view.height - (S.follow ? 58 : 36) - 56, gap = Math.min(0.2, 92 / plotH), h3 = (1 - 2 * gap) / 3;
   const dom = stacked
-    ? { x: [0, 1], y: [0.69, 1], x2: [0, 1], y2: [0.37, 0.61], x3: [0, 1], y3: [0, 0.29], titles: [1.0, 0.61, 0.29] }
+    ? { x: [0, 1], y: [1 - h3, 1], x2: [0, 1], y2: [h3 + gap, 2 * h3 + gap], x3: [0, 1], y3: [0, h3],
+        titles: [1.0, 2 * h3 + gap, h3] }
     : { x: [0, 0.52], y: [0, 1], x2: [0.6, 1], y2: [0.56, 1], x3: [0.6, 1], y3: [0, 0.43], titles: [1.0, 1.0, 0.43] };
   const tx = stacked ? [0.5, 0.5, 0.5] : [0.26, 0.79, 0.79];
   const title = (text, x, y) => ({ text, x, y, xref: "paper", yref: "paper", xanchor: "center", yanchor: "bottom", showarrow: false, font: { size: Math.round(16 * scale), color: INK } });
@@ -208,9 +213,8 @@ function layoutFor(T, S, k, view) {
   }
   return {
     height: view.height, font: { family: "Inter, Arial, sans-serif", size: Math.round(15 * scale), color: INK },
-    plot_bgcolor: "white", paper_bgcolor: "white", showlegend: !stacked && view.legend,
-    margin: { l: 64, r: 16, t: S.follow ? 58 : 36, b: stacked ? 50 : (view.legend ? 120 : 56) },
-    legend: { orientation: "h", x: 0, y: -0.12, yanchor: "top", font: { size: Math.round(13 * scale), color: INK } },
+    plot_bgcolor: "white", paper_bgcolor: "white", showlegend: false, hovermode: false,  // legend: HTML
+    margin: { l: 78, r: 16, t: S.follow ? 58 : 36, b: 56 },
     annotations: notes, dragmode: false,
     xaxis: axis({ domain: dom.x, range: [S.box[0], S.box[1]], title: T.titles.x }),
     yaxis: axis({ domain: dom.y, range: [S.box[2], S.box[3]], title: T.titles.y }),
@@ -236,6 +240,13 @@ const HTML = `
       <output class="dl-value" data-out="b0"></output></label>
   </div>
   <div class="dl-plot" role="img"></div>
+  <ul class="dl-legend" aria-hidden="true">
+    <li><span class="dl-key dl-line" style="background:#D55E00"></span><span data-name="fit">fit line</span></li>
+    <li><span class="dl-key dl-line" style="background:#0072B2"></span>loss slice: bias &amp; other weights frozen at this epoch</li>
+    <li><span class="dl-key dl-line" style="background:#E69F00"></span>path walked so far (every shown epoch)</li>
+    <li><span class="dl-key dl-dot" style="background:#D55E00"></span>current epoch</li>
+    <li><span class="dl-key dl-dash" style="border-color:#009E73"></span><span data-name="optimum">least-squares optimum</span></li>
+  </ul>
   <div class="dl-anim">
     <button type="button" class="dl-play" data-role="play">▶ Play</button>
     <label class="dl-speed"><span class="dl-name">Speed</span>
@@ -263,7 +274,10 @@ export default function (component) {
   plot.setAttribute("aria-label", "Gradient descent: the data and the fit line, the loss slice and its gradient");
   let alive = true;
 
-  Promise.all([tableFor(data.table), loadPlotly(data.plotly)]).then(([T, Plotly]) => {
+  // A run the server computed (the lesson's literal loop) comes as a finished scene, with no sliders.
+  const fixed = data.scene ? { ...data.static, x: Float32Array.from(data.static.x), y: Float32Array.from(data.static.y), rates: [data.static.rate], zones: [""] } : null;
+  root.classList.toggle("dl-fixed", !!fixed);
+  Promise.all([fixed ? Promise.resolve(fixed) : tableFor(data.table), loadPlotly(data.plotly)]).then(([T, Plotly]) => {
     if (!alive) return;
     const isNew = root.dataset.table !== data.table || root.dataset.run !== data.run;
     root.dataset.table = data.table; root.dataset.run = data.run;
@@ -280,9 +294,10 @@ export default function (component) {
     const view = () => {
       const width = root.clientWidth || 800, stacked = width < 700;
       return { stacked, scale: data.presenter ? 1.3 : 1, legend: !data.presenter,
-        height: stacked ? 900 : data.height };
+        height: stacked ? (data.stacked_height || 900) : data.height };
     };
     const sceneFor = (v) => {
+      if (fixed) return data.scene;
       const k = `${v.r}|${v.w0}|${v.b0}`;
       if (k !== key) { key = k; S = scene(T, history(T, v.r, v.w0, v.b0, ends)); }
       return S;
@@ -296,11 +311,13 @@ export default function (component) {
       $('[data-out="frame"]').textContent = epoch.toLocaleString("en-US");
       inputs.frame.setAttribute("aria-valuetext", `epoch ${epoch.toLocaleString("en-US")}`);
       const label = T.rates[v.r];
-      $('[data-out="rate"]').textContent = `${label} · ${T.zones[v.r]}`;
+      $('[data-out="rate"]').textContent = fixed ? label : `${label} · ${T.zones[v.r]}`;
       inputs.rate.setAttribute("aria-valuetext", `${label}, ${T.zones[v.r]}`);
       $('[data-out="w0"]').textContent = v.w0.toFixed(2);
       $('[data-out="b0"]').textContent = v.b0.toFixed(1);
       const vw = view(), lay = layoutFor(T, s, k, vw), mov = moving(s, k, T.x2);
+      $('[data-name="fit"]').textContent = T.multi ? "fit line (other predictors at their means)" : "fit line ŷ = w·x + b";
+      $('[data-name="optimum"]').textContent = `least-squares ${T.titles.weight}* = ${num(T.w_star)}`;
       const traces = [
         { type: "scattergl", x: T.x, y: T.y, mode: "markers", name: T.points, hoverinfo: "skip", marker: { size: 4, color: SKY, opacity: data.presenter ? 0.7 : 0.45 }, xaxis: "x", yaxis: "y" },
         { type: "scatter", x: [T.w_star, T.w_star], y: s.follow ? [10 ** s.ranges[0].l[0], 10 ** s.ranges[n - 1].l[1]] : [s.ranges[0].l[0], s.ranges[0].l[1]], mode: "lines", name: `least-squares ${T.titles.weight}* = ${num(T.w_star)}`, line: { color: GREEN, dash: "dot", width: 2 }, xaxis: "x2", yaxis: "y2" },
