@@ -6,7 +6,7 @@ import streamlit as st
 
 from gd_ui.figures.present import chart_height
 from gd_ui.status import run_status
-from gd_ui.widgets import cache, chart, classroom, frame, live, results
+from gd_ui.widgets import cache, chart, classroom, frame, live, poll, results
 
 INTRO = ("Predict tomorrow's maximum temperature from today's weather by full-batch gradient descent, "
          "exactly as the tutorial does — every epoch computed, the charts show up to 200 of them. "
@@ -15,10 +15,13 @@ ALERT = {"converged": st.success, "descending": st.info, "diverged": st.error}
 
 
 def main() -> None:
+    if poll.student_view():  # ?poll=CODE: a student's phone gets the question only
+        return
     f = frame.open_page("playground")
     if not f.on_stage:
         st.caption(INTRO)
     predict, asking = classroom.presets_row(f)
+    poll.teacher_panel(f)
     if asking:
         classroom.ask(f)
     history = cache.descent(f.dataset.key, f.exp, f.model, tuple(f.w0), f.b0, f.run.lr, f.run.epochs)

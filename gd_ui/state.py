@@ -66,6 +66,13 @@ KEYS = (
     Key("step_part", "pages/4_Step_Through.py", "one day", True, "step 1 or 2"),
     Key("step_epoch", "pages/4_Step_Through.py", 0, True, "epoch shown in step 2"),
     Key("step_x", "pages/4_Step_Through.py", 80.0, True, "worked example: x, w, b, y, η (step_*)"),
+    # the class poll (gd_ui.widgets.poll); the code itself is the URL's ?poll=, read, never a widget
+    Key("poll_owned", "widgets.poll", None, False, "the teacher's poll: code, secret, question, answer"),
+    Key("poll_hide", "widgets.poll", False, False, "a poll waits for its reveal: the outcome stays hidden"),
+    Key("poll_notice", "widgets.poll", None, False, "(kind, text) from a poll button's callback"),
+    Key("poll_voter", "widgets.poll", None, False, "this session's voter id (secrets.token_urlsafe)"),
+    Key("poll_sent", "widgets.poll", {}, False, "{code: answer} this session sent"),
+    Key("poll_pick_<code>", "widgets.poll", None, False, "the student's choice on poll <code>"),
 )
 BY_NAME = {k.name: k for k in KEYS}
 DEFAULT_W0, DEFAULT_B0 = BY_NAME["w0"].default, BY_NAME["b0"].default

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from gd_ui import lesson
-from gd_ui.widgets import frame
+from gd_ui.widgets import frame, poll
 from gd_ui.widgets import lesson as steps
 
 
 def main() -> None:
     f = frame.open_page("lesson")
     part, epoch = steps.navigation(f)
+    poll.teacher_panel(f)
     if part == lesson.PARTS[0]:
         steps.worked_example()
     else:

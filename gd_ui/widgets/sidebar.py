@@ -203,8 +203,9 @@ def rate_slider(exp: Experiment, model: Model, dataset_key: str, box) -> tuple[s
     state["_lr_value"], state["_lr_url"] = text, st.query_params.get("lr")
     th = exp.theory
     zone = th.zone(float(text))
-    # "Predict first" on the playground: the zone would give the answer away, so it waits.
-    badge = ":gray-badge[**predict first**]" if state.get("predict") else \
+    # "Predict first" on the playground, or a class poll before its reveal: the zone would give the
+    # answer away, so it waits.
+    badge = ":gray-badge[**predict first**]" if state.get("predict") or state.get("poll_hide") else \
         f":{ZONE_BADGE[zone]}-badge[**{zone}**] {rate_phrase(th, float(text))}"
     box.markdown(f"{badge}  \ncritical 2/λmax: **{sci(th.critical_lr, 4)}**  \n"
                         f"optimal 2/(λmin+λmax): **{sci(th.optimal_lr, 4)}**  \n"

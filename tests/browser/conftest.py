@@ -132,11 +132,13 @@ def _kill_group(proc: subprocess.Popen) -> None:
 def streamlit_server(script: str | Path = "app.py", *, port: int | None = None,
                      log_path: Path | None = None, python: list[str] | None = None,
                      extra_args: tuple[str, ...] = ("--server.fileWatcherType=none",),
-                     timeout_s: float = SERVER_START_TIMEOUT_S) -> Iterator[str]:
+                     timeout_s: float = SERVER_START_TIMEOUT_S,
+                     env: dict[str, str] | None = None) -> Iterator[str]:
     """Run ``streamlit run <script>`` from the repository root in its own process group; yield its
     base URL once ``/_stcore/health`` answers ``ok``; kill the whole group on exit.
 
     ``python`` replaces the ``[sys.executable, "-m", "streamlit"]`` prefix (e.g. a timing wrapper).
+    ``env`` adds to (or overrides) this process's environment for the server, e.g. ``DESCENT_LAB_DB``.
     No file watcher by default: colleagues' edits during a run must not pop up "File change. Rerun"
     in the page (nor in the README screenshot).
     """
@@ -149,7 +151,8 @@ def streamlit_server(script: str | Path = "app.py", *, port: int | None = None,
     url = f"http://127.0.0.1:{port}"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(cmd, cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
+                                stdin=subprocess.DEVNULL, start_new_session=True,
+                                env={**os.environ, **env} if env else None)
     try:
         deadline = time.monotonic() + timeout_s
         while True:
