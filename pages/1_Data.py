@@ -49,9 +49,11 @@ def main() -> None:
     with right:
         st.subheader("Missing values")
         counts = fill_counts(result.frame)
+        # Fixed labels, the counts as captions: a label that changed with the counts (after a station
+        # change) left the radio showing no choice while forward-fill was still used.
         fill = st.radio("How to treat gaps inside the table", list(FILL_LABELS), key="data_fill",
-                        format_func=lambda h: f"{FILL_LABELS[h]} — {counts[h]['filled']}, "
-                                              f"{counts[h]['kept']} kept")
+                        format_func=FILL_LABELS.get,
+                        captions=[f"{counts[h]['filled']}, {counts[h]['kept']} kept" for h in FILL_LABELS])
         st.caption("Days absent from the file are never invented: “tomorrow” is always the next "
                    "calendar day, so the day before a gap has no target and is left out of training.")
         dataset = to_dataset(result, filename=upload.name, data_digest=data_digest, fill=fill,

@@ -96,7 +96,7 @@ def test_missing_value_strategy_counts_and_corrections():
     radio = at.radio(key="data_fill")
     assert radio.value == "ffill"
     assert [o.split(" ")[0] for o in radio.options] == ["forward-fill", "drop", "interpolate"]
-    assert "89 days kept" in radio.options[0]
+    assert "89 days kept" in radio.proto.captions[0] and "value" in radio.proto.captions[0]
     radio.set_value("drop").run()
     assert not at.exception
     at.selectbox(key="data_runit").set_value("mm").run()

@@ -13,6 +13,7 @@ from gd_ui.figures.style import (
     BLACK,
     BLUE,
     GREEN,
+    LEGEND_BELOW,
     LOG,
     ORANGE,
     PURPLE,
@@ -102,7 +103,7 @@ def contraction_figure(eigenvalues, labels: Sequence[str], *, lr: float, critica
     y2_top = np.log10(max(float(slowest_start.max()), 10.0)) + 0.5
     fig_layout = layout(
         height, margin=dict(l=80, r=20, t=10, b=55), shapes=shapes, annotations=annotations,
-        legend=dict(orientation="v", x=1.0, xanchor="left", y=1, yanchor="top", font=dict(size=13)),
+        legend=LEGEND_BELOW,
         xaxis={**AXIS, **LOG, "range": x_range, "anchor": "y", "matches": "x2",
                "showticklabels": False},
         yaxis={**AXIS, "domain": [0.56, 1], "range": [0, y_max],

@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 from gd_core.descent import History, record_epochs
 from gd_core.quadratic import Quadratic
 from gd_ui.figures.fastfig import FramedFigure, typed
-from gd_ui.figures.style import AXIS, BLACK, SPEEDS, epoch_slider, layout, play_buttons
+from gd_ui.figures.style import AXIS, BLACK, LEGEND_BELOW, SPEEDS, epoch_slider, layout, play_buttons
 
 MAX_PATH_POINTS = 400  # per optimizer path on the landscape (dense early, log-spaced late)
 MAX_FRAMES = 120
@@ -121,8 +121,8 @@ def _background(land: Quadratic, box) -> list[dict]:
                  hoverinfo="skip", marker=dict(
                      color=[0.0, 1.0], cmin=0.0, cmax=1.0, showscale=True,
                      colorscale=[[0, _shade(0)], [1, _shade(0.92)]],
-                     colorbar=dict(title=dict(text="loss", side="top"), thickness=12, len=1.0, x=1.01,
-                                   xanchor="left", y=0, yanchor="bottom", ticks="outside",
+                     colorbar=dict(title=dict(text="loss", side="right"), thickness=10, len=1.0, x=0,
+                                   xanchor="left", y=-0.14, yanchor="top", orientation="h", ticks="outside",
                                    tickvals=[float(np.log(v / levels[0]) / span) for v in ticks],
                                    ticktext=[f"{v:g}" for v in ticks])))
     return [*traces, scale]
@@ -130,7 +130,7 @@ def _background(land: Quadratic, box) -> list[dict]:
 
 def landscape_figure(land: Quadratic, paths: Sequence[PathRun], points: Sequence[Point], *,
                      box, w_title: str, b_title: str = "bias b", max_frames: int = MAX_FRAMES,
-                     height: int = 480) -> go.Figure:
+                     height: int = 560) -> go.Figure:
     """The loss as a contour map over (weight, bias) — exact ellipses, shaded light (low) to dark —
     with each path drawn on it, and an animation (Play / epoch slider) moving every optimizer's
     current position along its path together. ``box`` is the ((w_lo, w_hi), (b_lo, b_hi)) shown;
@@ -177,7 +177,7 @@ def landscape_figure(land: Quadratic, paths: Sequence[PathRun], points: Sequence
                             yanchor="bottom", pad=dict(t=0, b=0))]
     fig_layout = layout(
         height, margin=dict(l=70, r=10, t=80, b=55),
-        legend=dict(orientation="v", x=1.16, xanchor="left", y=1, yanchor="top", font=dict(size=13)),
+        legend={**LEGEND_BELOW, "y": -0.3},  # under the colour scale, which lies under the map
         xaxis={**AXIS, "showgrid": False, "range": list(box[0]), "title": {"text": w_title}},
         yaxis={**AXIS, "showgrid": False, "range": list(box[1]), "title": {"text": b_title}},
         updatemenus=[play_buttons(SPEEDS[:2], x=0, y=1.02, xanchor="left", yanchor="bottom",

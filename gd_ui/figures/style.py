@@ -32,6 +32,11 @@ LOG = dict(type="log", dtick=1, exponentformat="power", minor=dict(ticks="outsid
 SPEEDS = (("▶ Play", 60), ("▶ Slow", 160), ("▶▶ Fast", 20))
 
 
+# A legend under the plot, never beside it: on a phone a side legend leaves the axes 60 px long.
+LEGEND_BELOW = dict(orientation="h", x=0, xanchor="left", y=-0.16, yanchor="top",
+                    font=dict(size=13, color=INK))
+
+
 def layout(height: int, **extra) -> dict:
     """A white layout with the app's fonts and hover labels."""
     return {**dict(height=height, font=FONT, plot_bgcolor="white", paper_bgcolor="white",

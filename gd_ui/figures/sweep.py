@@ -22,6 +22,7 @@ from gd_ui.figures.style import (
     BLACK,
     GREEN,
     GREY,
+    LEGEND_BELOW,
     LOG,
     ORANGE,
     VERMILLION,
@@ -236,7 +237,7 @@ def curves_figure(runs: Sequence[tuple[str, str, History]], *, optimum_loss: flo
                         font=dict(color=GREEN, size=13))]
     fig_layout = layout(
         height, margin=dict(l=70, r=20, t=10, b=40), shapes=shapes, annotations=annotations,
-        legend=dict(orientation="v", x=1.0, xanchor="left", y=1, yanchor="top", font=dict(size=13)),
+        legend=LEGEND_BELOW,
         xaxis={**AXIS, **LOG, "range": [0, np.log10(last_epoch) + 0.02],
                "title": {"text": "epoch (log scale)"}},
         yaxis={**AXIS, **LOG,

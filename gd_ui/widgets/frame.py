@@ -22,15 +22,19 @@ from gd_ui.widgets import presenter, sidebar
 from gd_ui.widgets.cache import Model
 
 LOG = logging.getLogger("descent_lab")
-# Ours, for every page: captions in a grey that passes 4.5:1 (the theme's is ~3.9:1), a visible focus
+# Ours, for every page: captions in a grey that passes 4.5:1 (the theme fades them to 3:1), a visible focus
 # ring on links and buttons, the top padding trimmed. A constant: no user text ever reaches it.
 CSS = """<style>
 .block-container { padding-top: 2.2rem; }
-[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #4D4D4D !important; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {
+  color: #4D4D4D !important; opacity: 1 !important; }
 a:focus-visible, button:focus-visible, [role="slider"]:focus-visible, input:focus-visible,
 [data-testid="stPageLink"] a:focus-visible { outline: 3px solid #0072B2 !important; outline-offset: 2px; }
 /* The lesson's equations fit half a 1280-px screen; the padding holds KaTeX's 2-px overhang. */
 .katex-display { font-size: 0.94em; padding-right: 0.3em !important; }
+.katex .vlist-s { width: 0 !important; } .katex .vlist-t2 { margin-right: 0 !important; }  /* KaTeX's
+  2-px Safari strut and its -2-px margin cancel out: without both, no box is wider than its content */
+@media (max-width: 640px) { .katex-display { font-size: 0.72em; } }
 </style>"""
 NEEDS = ("dataset", "model", "run")
 

@@ -28,7 +28,8 @@ def _go(move) -> None:
 
 def navigation(f: Frame) -> tuple[str, int]:
     """Back, Next (Page Up/Down in presenter mode, for a clicker), the step and the epoch."""
-    nav = st.columns([1, 1, 3.2, 1.6], vertical_alignment="bottom")
+    # On a projector the buttons also show their keys (Page Up/Down): wider, so no label is cut.
+    nav = st.columns([1.5, 1.7, 2.4, 1.4] if f.on_stage else [1, 1, 3.2, 1.6], vertical_alignment="bottom")
     key = "PageUp" if f.on_stage else None
     nav[0].button("◀ Back", key="step_back", on_click=_go, args=(lesson.previous_position,), width="stretch",
                   shortcut=key, help="One step back (Page Up in presenter mode).")
