@@ -24,6 +24,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
+
 from tests.browser.conftest import CHROMIUM_ARGS, chromium_path, streamlit_server  # noqa: E402
 
 LIVE = ".dl-live .js-plotly-plot"
@@ -46,25 +48,36 @@ def drag(page, role: str, fractions, *, wait_each: bool) -> tuple[float, int, in
     lo, hi = (float(page.locator(f'.dl-live [data-role="{role}"]').get_attribute(a)) for a in ("min", "max"))
     page.mouse.move(left + (right - left) * (value - lo) / (hi - lo), y)
     page.mouse.down()
+    page.mouse.move(left + (right - left) * fractions[0], y)  # the clock starts on the first step
+    page.wait_for_timeout(300)
     drawn_before = page.evaluate("() => window.__descentLab.redraws || 0")
-    start = time.perf_counter()
     previous = page.evaluate("() => document.querySelector('.dl-live').dataset.want")
+    start, idle = time.perf_counter(), 0.0
     steps = 0
-    for fraction in fractions:
-        before = page.locator(f'.dl-live [data-role="{role}"]').input_value() if wait_each else None
+    for fraction in fractions[1:]:
         page.mouse.move(left + (right - left) * fraction, y)
-        if wait_each and page.locator(f'.dl-live [data-role="{role}"]').input_value() == before:
-            continue  # the pointer stayed within one step of the slider
+        if wait_each:  # one round trip: wait for this step drawn and learn what it was
+            waited = time.perf_counter()
+            try:
+                previous = page.wait_for_function(
+                    "p => { const d = document.querySelector('.dl-live').dataset;"
+                    " return d.want !== p && d.drawnKey === d.want && d.want; }",
+                    arg=previous, timeout=1_000).json_value()
+            except PlaywrightTimeout:  # the pointer stayed within one step of the slider
+                idle += time.perf_counter() - waited
+                continue
+        else:  # the next 60 Hz tick of the pointer's own clock (no wait if the move itself took longer)
+            tick = start + (steps + 1) / 60
+            page.wait_for_timeout(max(0.0, tick - time.perf_counter()) * 1000)
         steps += 1
-        if wait_each:
-            page.wait_for_function("p => { const d = document.querySelector('.dl-live').dataset;"
-                                   " return d.want !== p && d.drawnKey === d.want; }", arg=previous)
-            previous = page.evaluate("() => document.querySelector('.dl-live').dataset.want")
-        else:
-            page.wait_for_timeout(16)
-    seconds = time.perf_counter() - start
+    seconds = time.perf_counter() - start - idle
     redraws = page.evaluate("() => window.__descentLab.redraws") - drawn_before
     return seconds, steps, redraws
+
+
+def in_page(page) -> list[float]:
+    """The chart's own redraw times (ms: input event → Plotly done), as the page measured them."""
+    return page.evaluate("() => (window.__descentLab.drawMs || []).splice(0)")
 
 
 def release(page) -> float:
@@ -96,19 +109,24 @@ def main() -> None:
         page.goto(url)
         page.wait_for_selector(LIVE, timeout=90_000)
         page.wait_for_function(SETTLED.replace("live.dataset.run !== run", "true"), arg="", timeout=90_000)
-        stepwise, free, settle = [], [], []
+        stepwise, free, settle, own = [], [], [], []
         fractions = [0.15 + 0.7 * j / 24 for j in range(25)]  # up step by step, then back down freely:
         for _ in range(args.repeats):  # every release ends somewhere new, so it commits a new run
+            in_page(page)
             seconds, steps, _ = drag(page, args.slider, fractions, wait_each=True)
             stepwise.append(steps / seconds)
+            own.extend(in_page(page))
             settle.append(release(page))
             seconds, _, redraws = drag(page, args.slider, fractions[::-1], wait_each=False)
             free.append(redraws / seconds)
             settle.append(release(page))
         browser.close()
-    print(f"slider {args.slider}: {args.repeats} × 2 drags of 25 steps, headless Chromium (software WebGL)")
+    print(f"slider {args.slider}: {args.repeats} × 2 drags of 24 steps, headless Chromium (software WebGL)")
     print(f"  step by step (every step drawn): median {statistics.median(stepwise):.1f} redraws/s, "
           f"min {min(stepwise):.1f}")
+    print(f"  in the page, input → drawn:      median {statistics.median(own):.1f} ms per redraw "
+          f"({1000 / statistics.median(own):.0f}/s), p90 {statistics.quantiles(own, n=10)[-1]:.1f} ms "
+          "(the rest of a step is the benchmark's own round trips through the DevTools protocol)")
     print(f"  free 60 Hz pointer:              median {statistics.median(free):.1f} redraws/s, "
           f"min {min(free):.1f}")
     print(f"  release → page settled:          median {statistics.median(settle) * 1000:.0f} ms, "

@@ -11,7 +11,7 @@ const G = (window.__descentLab = window.__descentLab || { tables: new Map(), wai
 const GROWS_ABOVE = 4, CURVE_POINTS = 61, SPEEDS = { slow: 160, normal: 60, fast: 20 };
 const INK = "#1A1A1A", GRID = "#E5E5E5", BLUE = "#0072B2", ORANGE = "#E69F00", GREEN = "#009E73";
 const VERMILLION = "#D55E00", VERMILLION_TEXT = "#B34700", SKY = "#56B4E9", PURPLE = "#CC79A7";
-const GREY = "#767676";
+const GREY = "#767676", CLEAR = "rgba(0,0,0,0)";
 
 // --- the table and plotly.js ---------------------------------------------------------------------------
 function tableFor(digest) {
@@ -164,7 +164,7 @@ function moving(S, k, h) {
   const ends = [r.w[0], r.w[1]].map((x) => along(S.loss[k], S.grad[k], h, x - S.w[k])[1]);
   const [lx, ly, leaves] = clipLine(S.w[k], S.icpt[k], S.box);
   const note = leaves ? `${equation(S.w[k], S.icpt[k])}: the line leaves the chart` : "";
-  return [
+  const traces = [
     { x: lx, y: ly },
     { x: [S.box[0] + 0.03 * (S.box[1] - S.box[0])], y: [S.box[3]], text: [note] },
     { x: grid, y: curve },
@@ -174,6 +174,8 @@ function moving(S, k, h) {
     { x: [r.w[0], r.w[1]], y: ends },
     { x: [S.w[k]], y: [S.grad[k]] },
   ];
+  traces.note = note;
+  return traces;
 }
 
 const STYLES = [
@@ -213,16 +215,45 @@ function layoutFor(T, S, k, view) {
   }
   return {
     height: view.height, font: { family: "Inter, Arial, sans-serif", size: Math.round(15 * scale), color: INK },
-    plot_bgcolor: "white", paper_bgcolor: "white", showlegend: false, hovermode: false,  // legend: HTML
+    plot_bgcolor: CLEAR, paper_bgcolor: CLEAR, showlegend: false, hovermode: false,  // legend: HTML
     margin: { l: 78, r: 16, t: S.follow ? 58 : 36, b: 56 },
     annotations: notes, dragmode: false,
-    xaxis: axis({ domain: dom.x, range: [S.box[0], S.box[1]], title: T.titles.x }),
-    yaxis: axis({ domain: dom.y, range: [S.box[2], S.box[3]], title: T.titles.y }),
+    xaxis: axis({ domain: dom.x, range: [S.box[0], S.box[1]], title: T.titles.x, showgrid: false }),
+    yaxis: axis({ domain: dom.y, range: [S.box[2], S.box[3]], title: T.titles.y, showgrid: false }),
     xaxis2: axis({ domain: dom.x2, range: r.w, anchor: "y2", matches: "x3", showticklabels: stacked }),
     yaxis2: axis({ domain: dom.y2, range: r.l, anchor: "x2", type: S.follow ? "log" : "linear", title: "training MSE" + (S.follow ? " (log)" : "") }),
     xaxis3: axis({ domain: dom.x3, range: r.w, anchor: "y3", title: `weight ${wname}` }),
     yaxis3: axis({ domain: dom.y3, range: r.g, anchor: "x3", title: "∂J/∂w (half-MSE)" }),
   };
+}
+
+// The data points live in a second plot under the transparent main one, drawn only when panel (a)'s
+// geometry changes: redrawing thousands of WebGL points on every slider step cost a third of each redraw.
+function pointsLayout(main) {
+  const bare = (a) => ({ domain: a.domain, range: a.range, anchor: a.anchor, showgrid: true, gridcolor: GRID,
+    zeroline: false, showline: false, showticklabels: false, ticks: "", fixedrange: true });
+  return { height: main.height, margin: main.margin, plot_bgcolor: "white", paper_bgcolor: "white",
+    showlegend: false, hovermode: false, dragmode: false,
+    xaxis: bare(main.xaxis), yaxis: bare(main.yaxis) };
+}
+
+// One step of a drag changes only the traces' numbers and the axes' ranges: Plotly.animate without a
+// redraw updates just those (a third less work than Plotly.react, which re-lays out the whole figure).
+// Anything else — another table or run, size, scale, the log axis, a note — goes through Plotly.react.
+const AXES = ["xaxis", "yaxis", "xaxis2", "yaxis2", "xaxis3", "yaxis3"];
+const CONFIG = { displaylogo: false, displayModeBar: false, responsive: true, scrollZoom: false };
+function draw(Plotly, gd, traces, lay, source) {
+  const shape = source + JSON.stringify({ ...lay, ...Object.fromEntries(AXES.map((a) => [a, { ...lay[a], range: null }])) })
+    + JSON.stringify(traces.map((t) => ({ ...t, x: null, y: null, text: null })));
+  if (gd.__shape !== shape || !gd._fullData) {
+    gd.__shape = shape;
+    return Plotly.react(gd, traces, lay, CONFIG);
+  }
+  const ranges = Object.fromEntries(AXES.map((a) => [`${a}.range`, lay[a].range]));
+  const idx = traces.map((_, j) => j);
+  return Plotly.animate(gd, { data: traces.map((t) => ({ x: t.x, y: t.y })), traces: idx, layout: ranges },
+    { mode: "immediate", transition: { duration: 0 }, frame: { duration: 0, redraw: false } })
+    .catch(() => Plotly.react(gd, traces, lay, CONFIG));
 }
 
 // --- the widget -----------------------------------------------------------------------------------------
@@ -239,7 +270,11 @@ const HTML = `
       <input type="range" class="dl-range" data-role="b0" min="-60" max="60" step="0.1">
       <output class="dl-value" data-out="b0"></output></label>
   </div>
-  <div class="dl-plot" role="img"></div>
+  <div class="dl-stage">
+    <div class="dl-plot" role="img"></div>
+    <div class="dl-points" aria-hidden="true"></div>
+    <p class="dl-note" aria-hidden="true"></p>
+  </div>
   <ul class="dl-legend" aria-hidden="true">
     <li><span class="dl-key dl-line" style="background:#D55E00"></span><span data-name="fit">fit line</span></li>
     <li><span class="dl-key dl-line" style="background:#0072B2"></span>loss slice: bias &amp; other weights frozen at this epoch</li>
@@ -267,7 +302,7 @@ export default function (component) {
   const st = (root.__state = root.__state || { frame: null, playing: null, dragging: false, commitTimer: null });
   const $ = (sel) => root.querySelector(sel);
   const inputs = { rate: $('[data-role="rate"]'), w0: $('[data-role="w0"]'), b0: $('[data-role="b0"]'), frame: $('[data-role="frame"]') };
-  const plot = $(".dl-plot"), summary = $(".dl-summary");
+  const plot = $(".dl-plot"), points = $(".dl-points"), note = $(".dl-note"), summary = $(".dl-summary");
   const id = `dl-summary-${data.key}`;
   summary.id = id;
   plot.setAttribute("aria-describedby", id);
@@ -303,6 +338,7 @@ export default function (component) {
       return S;
     };
     const show = (frameIndex) => {
+      const started = performance.now();
       const v = read(), s = sceneFor(v), n = s.epochs.length;
       const k = Math.max(0, Math.min(frameIndex ?? n - 1, n - 1));
       st.frame = k;
@@ -318,8 +354,15 @@ export default function (component) {
       const vw = view(), lay = layoutFor(T, s, k, vw), mov = moving(s, k, T.x2);
       $('[data-name="fit"]').textContent = T.multi ? "fit line (other predictors at their means)" : "fit line ŷ = w·x + b";
       $('[data-name="optimum"]').textContent = `least-squares ${T.titles.weight}* = ${num(T.w_star)}`;
+      const under = JSON.stringify([data.table, s.box, vw, root.clientWidth, lay.margin]);
+      if (points.dataset.drawnFor !== under) {
+        points.dataset.drawnFor = under;
+        Plotly.react(points, [{ type: "scattergl", x: T.x, y: T.y, mode: "markers", name: T.points, hoverinfo: "skip", marker: { size: 4, color: SKY, opacity: data.presenter ? 0.7 : 0.45 } }],
+          pointsLayout(lay), { displayModeBar: false, responsive: true, staticPlot: true });
+      }
+      mov[1].text = [""];  // the "line leaves the chart" note is HTML over panel (a): no SVG text per step
       const traces = [
-        { type: "scattergl", x: T.x, y: T.y, mode: "markers", name: T.points, hoverinfo: "skip", marker: { size: 4, color: SKY, opacity: data.presenter ? 0.7 : 0.45 }, xaxis: "x", yaxis: "y" },
+        { type: "scatter", x: [], y: [], mode: "markers", name: T.points, hoverinfo: "skip", xaxis: "x", yaxis: "y" },  // drawn underneath
         { type: "scatter", x: [T.w_star, T.w_star], y: s.follow ? [10 ** s.ranges[0].l[0], 10 ** s.ranges[n - 1].l[1]] : [s.ranges[0].l[0], s.ranges[0].l[1]], mode: "lines", name: `least-squares ${T.titles.weight}* = ${num(T.w_star)}`, line: { color: GREEN, dash: "dot", width: 2 }, xaxis: "x2", yaxis: "y2" },
         ...mov.map((t, j) => ({ type: "scatter", ...STYLES[j], ...t, ...(j === 0 ? { name: T.multi ? "fit line (other predictors at their means)" : "fit line ŷ = w·x + b" } : {}) })),
       ];
@@ -332,8 +375,15 @@ export default function (component) {
         : `Chart summary: at learning rate ${label} the fit line is ${equation(s.w[k], s.icpt[k])} at epoch ${epoch.toLocaleString("en-US")}; the weight ${T.titles.weight} is ${num(s.w[k])} (least squares: ${num(T.w_star)}), its gradient ${num(s.grad[k])}, and the training MSE ${num(s.loss[k])}.`;
       const want = `${label}|${v.w0}|${v.b0}|${epoch}`;
       root.dataset.want = want;
-      return Plotly.react(plot, traces, lay, { displaylogo: false, displayModeBar: false, responsive: true, scrollZoom: false })
-        .then(() => { root.dataset.drawnKey = want; root.dataset.drawn = root.dataset.run; G.redraws = (G.redraws || 0) + 1; });
+      return draw(Plotly, plot, traces, lay, data.table + "|" + data.run)
+        .then(() => {
+          const fl = plot._fullLayout;
+          if (note.textContent !== mov.note) note.textContent = mov.note;
+          if (fl && fl.xaxis) { note.style.left = `${fl.xaxis._offset + 8}px`; note.style.top = `${fl.yaxis._offset + 4}px`; }
+          root.dataset.drawnKey = want; root.dataset.drawn = root.dataset.run; G.redraws = (G.redraws || 0) + 1;
+          (G.drawMs = G.drawMs || []).push(performance.now() - started);  // read by benchmarks/bench_drag.py
+          if (G.drawMs.length > 1000) G.drawMs.splice(0, 500);
+        });
     };
     const commit = (delay) => {
       clearTimeout(st.commitTimer);
@@ -343,9 +393,19 @@ export default function (component) {
       }, delay);
     };
     const stop = () => { if (st.playing) { clearInterval(st.playing); st.playing = null; } $('[data-role="play"]').textContent = "▶ Play"; $('[data-role="play"]').setAttribute("aria-pressed", "false"); };
+    // A pointer may send several values per frame: draw the latest once per frame, never a backlog.
+    st.show = show;
+    const later = () => {
+      if (st.pending) return;  // the latest value is drawn at the next frame
+      if (!st.drewThisFrame) {  // first value in this frame: draw it now
+        st.drewThisFrame = requestAnimationFrame(() => { st.drewThisFrame = 0; });
+        return st.show(null);
+      }
+      st.pending = requestAnimationFrame(() => { st.pending = 0; st.show(null); });
+    };
     for (const name of ["rate", "w0", "b0"]) {
       const el = inputs[name];
-      el.oninput = () => { stop(); show(null); };
+      el.oninput = () => { stop(); later(); };
       el.onpointerdown = () => { st.dragging = true; };
       el.onpointerup = () => { st.dragging = false; };
       el.onchange = () => { st.dragging = false; commit(st.lastKey ? 450 : 0); };
