@@ -22,8 +22,8 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_classroom import classroom_server, next_value  # noqa: E402
-from st_protocol import Session  # noqa: E402
+from bench_classroom import classroom_server, next_value
+from st_protocol import Session
 
 
 def rss_mb(pid: int) -> float:
