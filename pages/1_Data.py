@@ -69,7 +69,9 @@ def main() -> None:
     if usable:
         today, tomorrow = tomorrow_pairs(dataset.frame)
         st.plotly_chart(preview_figure(today, tomorrow, dataset.unit_of("tmax")), width="stretch",
-                        key="data_preview")
+                        key="data_preview",
+                        alt=f"Tomorrow's tmax against today's tmax, one dot per day that has a next calendar "
+                            f"day: {len(today):,} days.")
 
 
 frame.guarded(main)

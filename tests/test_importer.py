@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import json
 import math
-from pathlib import Path
 
 import importer_fixtures as fx
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import REPO
 
 from gd_core.cli_inspect import inspect_dict
 from gd_core.data import read_weather_csv
 from gd_core.importer import ImportResult, WeatherFileError, import_weather
 from gd_ui.safe import csv_safe
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 def _check_frame(result: ImportResult, expected: dict[str, list], dates: list[str]) -> None:

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
-from conftest import live_table
+from conftest import REPO, live_table
 from importer_fixtures import BAD_INPUTS, FIXTURES
 from streamlit.testing.v1 import AppTest
 from test_app_playground import decode_table
 
-ROOT = Path(__file__).resolve().parents[1]
 DATA_PAGE = "pages/1_Data.py"
 
 
@@ -28,7 +26,7 @@ def noaa_days(n: int = 90) -> bytes:
 
 
 def data_page() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
     return at.switch_page(DATA_PAGE).run()
 
 

@@ -9,14 +9,12 @@ from urllib.parse import parse_qs
 
 import numpy as np
 import pytest
-from conftest import live
+from conftest import experiment_of, live
 from streamlit.testing.v1 import AppTest
 
-from gd_core.data import make_problem
 from gd_core.descent import gradient_descent
-from gd_core.experiment import Experiment
 from gd_ui import lesson
-from gd_ui.datasets import BUNDLED_BY_KEY, read_bundled
+from gd_ui.datasets import BUNDLED_BY_KEY
 from gd_ui.state import DEFAULT_B0, DEFAULT_W0
 from gd_ui.widgets import presenter
 
@@ -58,7 +56,7 @@ def texts(at: AppTest) -> str:
 
 @pytest.fixture(scope="module")
 def seattle():
-    return Experiment.build(make_problem(read_bundled("seattle"), ["tmax"], "tmax_tomorrow"))
+    return experiment_of("seattle")
 
 
 # --- the lesson, step 1 --------------------------------------------------------------------------------

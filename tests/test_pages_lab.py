@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import decode
+from conftest import APP, decode, experiment_of
 from streamlit.testing.v1 import AppTest
 
-from gd_core.data import make_problem
-from gd_core.experiment import Experiment
-from gd_ui.datasets import read_bundled
-
-ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "app.py")
 LAB = "pages/2_Learning_Rate_Lab.py"
 LAND = "pages/3_Loss_Landscape.py"
 
@@ -40,8 +33,7 @@ def annotations(spec: dict) -> str:
 
 @pytest.fixture(scope="module")
 def seattle():
-    problem = make_problem(read_bundled("seattle"), ["tmax"], "tmax_tomorrow")
-    return Experiment.build(problem), Experiment.build(problem, standardize=True)
+    return experiment_of("seattle"), experiment_of("seattle", standardize=True)
 
 
 # --- learning-rate lab ---------------------------------------------------------------------------

@@ -46,8 +46,11 @@ def sweep_section(f: Frame) -> list:
              for label, colour, h in runs]
     marks.append(RateMark(f.run.lr, float(yours.train_loss[-1]), yours.diverged_at,
                           f"your η = {sci(f.run.lr)} (sidebar)", "#222222"))
-    st.plotly_chart(sweep_figure(result, marks=marks, excess=excess), key="lab_sweep", **CHART)
     first = result.first_diverging_rate
+    st.plotly_chart(sweep_figure(result, marks=marks, excess=excess), key="lab_sweep", **CHART,
+                    alt=f"Final {'distance to the optimum' if excess else 'training loss'} of {N_RATES} runs "
+                        f"against the learning rate, coloured by zone; the first diverging rate is "
+                        f"{sci(first) if first else 'none'}, the critical rate {sci(critical)}.")
     st.caption(f"Each dot is one run, coloured by zone; ✕ = diverged (the loss passed 10¹² × its start; "
                f"hover for the epoch). The first rate that diverged, {sci(first) if first else 'none'}, is "
                f"one grid step above the critical rate {sci(critical)} = 2/λmax, as the theory says. Rings: "
@@ -62,10 +65,16 @@ def _run(f: Frame, lr: float):
     return cache.descent(f.dataset.key, f.exp, f.model, tuple(f.w0), f.b0, lr, f.run.epochs)
 
 
+def _ending(h) -> str:
+    return f"diverged at epoch {h.diverged_at:,}" if h.diverged_at else f"final loss {h.train_loss[-1]:.5g}"
+
+
 def curves_section(f: Frame, runs: list) -> None:
     st.subheader("Loss per epoch at the ringed rates")
     if runs:
-        st.plotly_chart(curves_figure(runs, optimum_loss=f.exp.quadratic.min_loss), key="lab_curves", **CHART)
+        st.plotly_chart(curves_figure(runs, optimum_loss=f.exp.quadratic.min_loss), key="lab_curves", **CHART,
+                        alt="Training loss per epoch at " + "; ".join(
+                            f"{label}: {_ending(h)}" for label, _, h in runs) + ".")
     else:
         st.info("Pick one or more rates above the sweep to overlay their loss curves here.")
 
@@ -98,7 +107,11 @@ def why_section(f: Frame) -> None:
         "|1 − ηλ| at your η": st.column_config.NumberColumn(format="%.5f")})
     labels = [f"{r.direction}. λ = {r.eigenvalue:.3g}: {r.made_of}" for r in table.itertuples()]
     st.plotly_chart(contraction_figure(table["eigenvalue"], labels, lr=lr, critical=th.critical_lr,
-                                       optimal=th.optimal_lr), key="lab_contraction", **CHART)
+                                       optimal=th.optimal_lr), key="lab_contraction", **CHART,
+                    alt=f"Each eigen-direction's factor |1 − ηλ| per epoch (top) and epochs per 100× shrink "
+                        f"(bottom) against the learning rate; the steepest crosses 1 at the critical rate "
+                        f"{sci(th.critical_lr)}, the fewest epochs are at the optimal rate "
+                        f"{sci(th.optimal_lr)}.")
     st.caption("Directions are the Hessian's eigenvectors in the space descent runs in (standardised if the "
                "sidebar says so), steepest first; “made of” lists their main components. Top: each curve "
                "crosses 1 at its own 2/λ (open circle), the steepest first, at the critical rate. Bottom: a "
@@ -127,7 +140,10 @@ def standardisation_section(f: Frame) -> None:
                  help="For the slowest direction, at the optimal rate.")
     series = [("unscaled features", "#D55E00", sweeps[False][1]),
               ("standardised", "#0072B2", sweeps[True][1])]
-    st.plotly_chart(sweeps_figure(series), key="lab_standardise", **CHART)
+    st.plotly_chart(sweeps_figure(series), key="lab_standardise", **CHART,
+                    alt=f"Final loss against the learning rate, unscaled features (critical rate "
+                        f"{sci(sweeps[False][0].theory.critical_lr)}) and standardised "
+                        f"({sci(sweeps[True][0].theory.critical_lr)}).")
     st.caption("Standardising (x − mean)/std puts every weight's curvature near 1, so λmax drops, the "
                "critical rate moves right, and κ shrinks: the same accuracy takes far fewer epochs. The "
                f"tutorial's own data (tmax, tmin, rain in °F and inches) has κ ≈ {TUTORIAL_KAPPA} — that "

@@ -137,7 +137,11 @@ def map_section(f: Frame, model, exp, s: Settings) -> list[Point]:
              for m in s.methods]
     box = landscape_box([(p.w, p.b) for p in points], list(runs.values()))
     title = f"weight w on {scaled}{model.shown}"
-    st.plotly_chart(landscape_figure(quad, paths, points, box=box, w_title=title), key="land_map", **CHART)
+    st.plotly_chart(landscape_figure(quad, paths, points, box=box, w_title=title), key="land_map", **CHART,
+                    alt=f"Contours of the training loss over ({title}, bias b) with the paths of "
+                        + ", ".join(OPTIMIZERS[m].label for m in s.methods)
+                        + f" from the start ({s.w0:.3g}, {s.b0:.3g}) towards the least-squares optimum "
+                          f"({float(plain.weights[0]):.4g}, {plain.bias:.4g}).")
     st.subheader(f"Epochs to reach within 1 % of the optimal loss ({quad.min_loss:.5g})")
     rows = [{"optimizer": OPTIMIZERS[m].label, "rate η": sci(s.rates[m]),
              "settings": ", ".join(f"{OPTIMIZERS[m].hyper_labels.get(k, k)} = {v:g}" for k, v in s.hyper[m]),
@@ -196,11 +200,13 @@ def noisy_section(f: Frame, model, exp, s: Settings, points: list[Point]) -> Non
                                                 affordable(wanted, n, size), s.w0, s.b0, size, seed),
                   name, symbol) for label, size, name, symbol in runs]
     paths = [PathRun(label, colour(name), h, symbol) for label, _, h, name, symbol in noisy]
+    finals = ", ".join(f"{label}: {h.train_loss[-1]:.5g}" for label, _, h, _, _ in noisy)
     box = landscape_box([(p.w, p.b) for p in points], [h for _, _, h, _, _ in noisy])
     st.plotly_chart(landscape_figure(quad, paths, points, box=box,
                                      w_title=f"weight w on {'standardised ' if model.standardize else ''}"
-                                             f"{model.shown}"), key="land_noisy", **CHART)
-    finals = ", ".join(f"{label}: {h.train_loss[-1]:.5g}" for label, _, h, _, _ in noisy)
+                                             f"{model.shown}"), key="land_noisy", **CHART,
+                    alt=f"Contours of the training loss with full-batch, mini-batch and stochastic paths at "
+                        f"η = {sci(lr)}; loss after the last epoch: {finals}.")
     capped = "".join(
         f" The {label} run stops after {h.epochs_requested:,} epoch{'s' * (h.epochs_requested != 1)} "
         f"({math.ceil(n / (size or n)):,} updates each): runs are kept to about {MAX_UPDATES:,} updates, "

@@ -25,8 +25,10 @@ def loss_and_numbers(f: Frame, history: History) -> None:
         st.subheader("Loss per epoch")
         base = f.exp.baseline["valid"] if f.exp.baseline else None
         chart = loss_figure(history, optimum_loss=f.exp.optimum.train, baseline=base)
-        st.plotly_chart(restyle(chart) if f.on_stage else chart, width="stretch", key="loss", config=CONFIG)
-        st.caption(exports.loss_summary(history, f.exp.optimum.train, base))
+        summary = exports.loss_summary(history, f.exp.optimum.train, base)
+        st.plotly_chart(restyle(chart) if f.on_stage else chart, width="stretch", key="loss", config=CONFIG,
+                        alt=summary)
+        st.caption(summary)
     with right:
         st.subheader("The numbers")
         st.caption(f"Descent after {history.epochs_run:,} epochs, the closed-form least-squares optimum "
