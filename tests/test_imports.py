@@ -52,6 +52,14 @@ def test_core_sources_import_only_numpy_pandas_and_the_standard_library():
     assert {name: bad for name, bad in offenders.items() if bad} == {}
 
 
+def test_the_poll_store_imports_only_the_standard_library_and_psycopg():
+    files = sorted((REPO / "gd_poll").rglob("*.py"))
+    assert len(files) >= 5
+    allowed = set(sys.stdlib_module_names) | {"gd_poll", "psycopg"}
+    offenders = {str(f.relative_to(REPO)): sorted(imported_roots(f) - allowed) for f in files}
+    assert {name: bad for name, bad in offenders.items() if bad} == {}
+
+
 def test_the_import_check_sees_a_forbidden_import(tmp_path):
     probe = tmp_path / "probe.py"
     probe.write_text("import numpy as np\nfrom plotly import graph_objects\nimport streamlit.web\n")

@@ -1,0 +1,105 @@
+"""First load of each page in headless Chromium, and where the time goes.
+
+For each page, three visits: the first visitor after the server started (its imports and first data
+read happen now), a new visitor on a warm server (empty browser cache: Streamlit's JavaScript and
+plotly.js are downloaded), and a returning visitor (browser cache warm). Each visit is timed from
+navigation start until every chart on the page is drawn (the Playground: the live chart has drawn
+the run the server sent). A script injected before the page records when the page's HTML was parsed,
+when the websocket's first script run finished, when plotly.js arrived and was ready, and when the
+charts were drawn.
+
+    .venv/bin/python benchmarks/bench_first_load.py [--repeats 3]
+
+Budget (issue 12): the Playground's first load ≤ 3 s on this machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from tests.browser.conftest import CHROMIUM_ARGS, chromium_path, streamlit_server  # noqa: E402
+
+PAGES = {"Playground": "/", "Learning-rate lab": "/Learning_Rate_Lab", "Loss landscape": "/Loss_Landscape"}
+WATCH = """
+window.__marks = {};
+const t0 = () => performance.now();
+const check = () => {
+  const m = window.__marks, app = document.querySelector('[data-testid="stApp"]');
+  if (!m.html && document.readyState !== 'loading') m.html = t0();
+  if (app && !m.run && app.dataset.testScriptState === 'notRunning' && m.running) m.run = t0();
+  if (app && app.dataset.testScriptState === 'running') m.running = true;
+  if (!m.plotly && window.Plotly) m.plotly = t0();
+  const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+  const live = document.querySelector('.dl-live');
+  const drawn = charts.every(c => c.querySelector('.js-plotly-plot')?._fullLayout)
+    && (!live || (live.dataset.drawn && live.dataset.drawn === live.dataset.run));
+  if (m.run && !m.drawn && drawn && (charts.length || live)) m.drawn = t0();
+  if (!m.drawn) setTimeout(check, 5);
+};
+check();
+"""
+RESOURCES = """() => performance.getEntriesByType('resource')
+  .filter(r => /plotly-.*\\.js|static\\/js\\/index/.test(r.name))
+  .map(r => ({name: r.name.split('/').pop().slice(0, 24), start: r.startTime, end: r.responseEnd,
+              bytes: r.encodedBodySize}))"""
+
+
+def visit(context, url: str) -> dict:
+    page = context.new_page()
+    page.add_init_script(WATCH)
+    page.goto(url, wait_until="commit")
+    page.wait_for_function("() => window.__marks && window.__marks.drawn", timeout=120_000, polling=50)
+    marks = page.evaluate("() => window.__marks")
+    marks["resources"] = page.evaluate(RESOURCES)
+    page.close()
+    return marks
+
+
+def line(name: str, m: dict) -> str:
+    plotly = next((r for r in m["resources"] if r["name"].startswith("plotly")), None)
+    size = "" if not plotly else " (cache)" if not plotly["bytes"] else f" ({plotly['bytes'] / 1e6:.1f} MB)"
+    fetched = (f"plotly.js fetched {plotly['start'] / 1000:.2f}–{plotly['end'] / 1000:.2f} s{size}" if plotly
+               else "plotly.js not fetched")
+    ready = f", ready {m['plotly'] / 1000:.2f} s" if m.get("plotly") else ""
+    return (f"    {name:<22} drawn {m['drawn'] / 1000:5.2f} s  (HTML parsed {m['html'] / 1000:.2f} s, "
+            f"first script run done {m['run'] / 1000:.2f} s, {fetched}{ready})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    results: dict[str, dict[str, list[float]]] = {}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(chromium_path()), args=CHROMIUM_ARGS)
+        for repeat in range(args.repeats):
+            for name, path in PAGES.items():
+                with streamlit_server("app.py") as url:
+                    context = browser.new_context(viewport={"width": 1280, "height": 800})
+                    first = visit(context, url + path)
+                    context.close()
+                    context = browser.new_context(viewport={"width": 1280, "height": 800})
+                    new = visit(context, url + path)
+                    back = visit(context, url + path)
+                    context.close()
+                print(f"{name}, round {repeat + 1}:")
+                for label, m in (("first after start", first), ("new visitor", new), ("returning", back)):
+                    print(line(label, m))
+                    results.setdefault(name, {}).setdefault(label, []).append(m["drawn"] / 1000)
+        browser.close()
+    print(f"\nMedian of {args.repeats} (navigation → every chart drawn, 1280×800, headless Chromium):")
+    for name, by in results.items():
+        print(f"  {name:<18} "
+              + "   ".join(f"{label} {statistics.median(v):.2f} s" for label, v in by.items()))
+
+
+if __name__ == "__main__":
+    main()
