@@ -19,6 +19,8 @@ from gd_ui.figures.style import (
     PURPLE,
     SKY,
     VERMILLION,
+    VERMILLION_TEXT,
+    axis_title,
     layout,
 )
 from gd_ui.figures.sweep import _log_range
@@ -84,7 +86,7 @@ def contraction_figure(eigenvalues, labels: Sequence[str], *, lr: float, critica
              font=dict(size=13, color=BLACK), bgcolor="rgba(255,255,255,0.85)"),
         dict(text="critical", xref="x", x=np.log10(critical), yref="y domain", y=0.98,
              xanchor="left", yanchor="top", xshift=6, showarrow=False,
-             font=dict(size=13, color=VERMILLION)),
+             font=dict(size=13, color=VERMILLION_TEXT)),
     ]
     if optimal is not None:
         worst = float(np.max(np.abs(1 - optimal * lam)))
@@ -107,9 +109,9 @@ def contraction_figure(eigenvalues, labels: Sequence[str], *, lr: float, critica
         xaxis={**AXIS, **LOG, "range": x_range, "anchor": "y", "matches": "x2",
                "showticklabels": False},
         yaxis={**AXIS, "domain": [0.56, 1], "range": [0, y_max],
-               "title": {"text": "|1 − ηλ| per epoch"}},
+               "title": axis_title("|1 − ηλ| per epoch")},
         xaxis2={**AXIS, **LOG, "range": x_range, "anchor": "y2",
-                "title": {"text": "learning rate η (log scale)"}},
+                "title": axis_title("learning rate η (log scale)")},
         yaxis2={**AXIS, **LOG, "domain": [0, 0.48], "anchor": "x2", "range": [-0.1, y2_top],
-                "title": {"text": f"epochs per {by:g}× (log)"}})
+                "title": axis_title(f"epochs per {by:g}× (log)")})
     return go.Figure(data=data, layout=fig_layout)

@@ -17,7 +17,17 @@ import plotly.graph_objects as go
 from gd_core.descent import History, record_epochs
 from gd_core.quadratic import Quadratic
 from gd_ui.figures.fastfig import FramedFigure, typed
-from gd_ui.figures.style import AXIS, BLACK, LEGEND_BELOW, SPEEDS, epoch_slider, layout, play_buttons
+from gd_ui.figures.style import (
+    AXIS,
+    BLACK,
+    INK,
+    LEGEND_BELOW,
+    SPEEDS,
+    axis_title,
+    epoch_slider,
+    layout,
+    play_buttons,
+)
 
 MAX_PATH_POINTS = 400  # per optimizer path on the landscape (dense early, log-spaced late)
 MAX_FRAMES = 120
@@ -121,7 +131,8 @@ def _background(land: Quadratic, box) -> list[dict]:
                  hoverinfo="skip", marker=dict(
                      color=[0.0, 1.0], cmin=0.0, cmax=1.0, showscale=True,
                      colorscale=[[0, _shade(0)], [1, _shade(0.92)]],
-                     colorbar=dict(title=dict(text="loss", side="right"), thickness=10, len=1.0, x=0,
+                     colorbar=dict(title=dict(text="loss", side="right", font=dict(color=INK)), thickness=10,
+                                   len=1.0, x=0,
                                    xanchor="left", y=-0.14, yanchor="top", orientation="h", ticks="outside",
                                    tickvals=[float(np.log(v / levels[0]) / span) for v in ticks],
                                    ticktext=[f"{v:g}" for v in ticks])))
@@ -178,8 +189,8 @@ def landscape_figure(land: Quadratic, paths: Sequence[PathRun], points: Sequence
     fig_layout = layout(
         height, margin=dict(l=70, r=10, t=80, b=55),
         legend={**LEGEND_BELOW, "y": -0.3},  # under the colour scale, which lies under the map
-        xaxis={**AXIS, "showgrid": False, "range": list(box[0]), "title": {"text": w_title}},
-        yaxis={**AXIS, "showgrid": False, "range": list(box[1]), "title": {"text": b_title}},
+        xaxis={**AXIS, "showgrid": False, "range": list(box[0]), "title": axis_title(w_title)},
+        yaxis={**AXIS, "showgrid": False, "range": list(box[1]), "title": axis_title(b_title)},
         updatemenus=[play_buttons(SPEEDS[:2], x=0, y=1.02, xanchor="left", yanchor="bottom",
                                   pad=dict(t=0, r=10, b=28))])  # Play and Slow: room for the slider
     return FramedFigure(data=data, layout=fig_layout).set_animation(frames, sliders)

@@ -17,6 +17,7 @@ from gd_ui.figures.style import (
     ORANGE,
     VERMILLION,
     VERMILLION_TEXT,
+    axis_title,
     layout,
 )
 
@@ -63,9 +64,9 @@ def loss_figure(history: History, *, optimum_loss: float, baseline: float | None
     return go.Figure(data=data, layout=layout(
         height, margin=dict(l=60, r=20, t=30, b=50), shapes=shapes, annotations=annotations,
         legend=dict(orientation="h", x=0, y=1.14, font=dict(color=INK)),
-        xaxis={**AXIS, "title": {"text": "epoch" + (" (log scale)" if log_x else "")},
+        xaxis={**AXIS, "title": axis_title("epoch" + (" (log scale)" if log_x else "")),
                "type": "log" if log_x else "linear"},
-        yaxis={**AXIS, "title": {"text": "MSE (log scale)"}, "type": "log"}))
+        yaxis={**AXIS, "title": axis_title("MSE (log scale)"), "type": "log"}))
 
 
 def preview_figure(today: np.ndarray, tomorrow: np.ndarray, unit: str, *, height: int = 380) -> go.Figure:
@@ -78,5 +79,5 @@ def preview_figure(today: np.ndarray, tomorrow: np.ndarray, unit: str, *, height
                    name=f"{len(keep):,} of {len(today):,} day pairs")],
         layout=layout(height, margin=dict(l=60, r=20, t=30, b=50), showlegend=True,
                       legend=dict(orientation="h", x=0, y=1.1, font=dict(color=INK)),
-                      xaxis={**AXIS, "title": {"text": f"today's tmax {unit}".strip()}},
-                      yaxis={**AXIS, "title": {"text": f"next day's tmax {unit}".strip()}}))
+                      xaxis={**AXIS, "title": axis_title(f"today's tmax {unit}".strip())},
+                      yaxis={**AXIS, "title": axis_title(f"next day's tmax {unit}".strip())}))

@@ -24,6 +24,12 @@ ZONE_TEXT = {"crawling": "#00689E", "converging": "#00704F", "oscillating": "#8A
              "diverging": "#B34700"}
 # Text in the vermillion/green of a line, dark enough to read (≥ 4.5:1 on white).
 VERMILLION_TEXT, GREEN_TEXT = ZONE_TEXT["diverging"], ZONE_TEXT["converging"]
+_TEXT_OF = {**{ZONE_COLOURS[z]: ZONE_TEXT[z] for z in ZONE_COLOURS}, PURPLE: "#A0507E"}
+
+
+def text_colour(colour: str) -> str:
+    """The colour to write text in beside a mark of ``colour``: its darker twin where it has one."""
+    return _TEXT_OF.get(colour, colour)
 
 FONT = dict(family="Inter, Arial, sans-serif", size=15, color=INK)
 AXIS = dict(gridcolor=GRID, linecolor="#444444", showline=True, ticks="outside", zeroline=False,
@@ -46,6 +52,11 @@ def layout(height: int, **extra) -> dict:
 def colour(name: str) -> str:
     """A palette name (as the optimizer registry gives it) → its hex."""
     return PALETTE[name]
+
+
+def axis_title(text: str) -> dict:
+    """An axis title in the ink colour (a bare {"text": …} would fall back to the theme's pale grey)."""
+    return {**AXIS["title"], "text": text}
 
 
 def title(text: str, x: float, y: float, size: int = 16) -> dict:

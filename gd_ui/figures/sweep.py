@@ -21,13 +21,17 @@ from gd_ui.figures.style import (
     AXIS,
     BLACK,
     GREEN,
+    GREEN_TEXT,
     GREY,
     LEGEND_BELOW,
     LOG,
     ORANGE,
     VERMILLION,
+    VERMILLION_TEXT,
     ZONE_COLOURS,
+    axis_title,
     layout,
+    text_colour,
 )
 
 RUN_COLOURS = ("#0072B2", ORANGE, GREEN, "#CC79A7", VERMILLION)
@@ -48,8 +52,8 @@ def _vline(x: float, color: str, dash: str, width: float = 2.5) -> dict:
 def _label(text: str, x_log: float, y: float, color: str, anchor: str, size: int = 14) -> dict:
     """A label beside a vertical line on a log-x axis (annotations take log10 units there)."""
     return dict(text=text, xref="x", x=x_log, yref="paper", y=y, xanchor=anchor, yanchor="top",
-                showarrow=False, font=dict(color=color, size=size), bgcolor="rgba(255,255,255,0.85)",
-                xshift=6 if anchor == "left" else -6)
+                showarrow=False, font=dict(color=text_colour(color), size=size),
+                bgcolor="rgba(255,255,255,0.85)", xshift=6 if anchor == "left" else -6)
 
 
 def zone_bounds(critical: float) -> dict[str, tuple[float, float]]:
@@ -148,14 +152,14 @@ def sweep_figure(s: Sweep, *, marks: Sequence[RateMark] = (), excess: bool = Fal
         band = "✕ diverged" + (" · ▲ growing" if grew.any() else "") + " (hover: epoch)"
         annotations.append(dict(text=band, xref="x", x=np.log10(s.rates[~ok][0]), yref="y",
                                 y=np.log10(top), xanchor="right", xshift=-14, yanchor="middle",
-                                showarrow=False, font=dict(color=VERMILLION, size=13),
+                                showarrow=False, font=dict(color=VERMILLION_TEXT, size=13),
                                 bgcolor="rgba(255,255,255,0.85)"))
     if not excess:
         shapes.append(dict(type="line", xref="paper", x0=0, x1=1, yref="y", y0=s.min_loss,
                            y1=s.min_loss, line=dict(color=GREEN, dash="dot", width=2)))
         annotations.append(dict(text=f"optimum L* = {s.min_loss:.4g}", xref="paper", x=0.01,
                                 yref="y", y=np.log10(s.min_loss), xanchor="left", yanchor="top",
-                                showarrow=False, font=dict(color=GREEN, size=13)))
+                                showarrow=False, font=dict(color=GREEN_TEXT, size=13)))
     shapes.append(dict(type="line", xref="paper", x0=0, x1=1, yref="y", y0=start_y, y1=start_y,
                        line=dict(color=GREY, dash="dash", width=1.5)))
     annotations.append(dict(text="loss at the start", xref="paper", x=0.01, yref="y",
@@ -167,8 +171,8 @@ def sweep_figure(s: Sweep, *, marks: Sequence[RateMark] = (), excess: bool = Fal
     fig_layout = layout(
         height, margin=dict(l=70, r=20, t=30, b=55), shapes=shapes, annotations=annotations,
         showlegend=False,
-        xaxis={**AXIS, **LOG, "range": [x_lo, x_hi], "title": {"text": "learning rate η (log scale)"}},
-        yaxis={**AXIS, **LOG, "range": [y_lo, np.log10(top) + 0.12], "title": {"text": y_title}})
+        xaxis={**AXIS, **LOG, "range": [x_lo, x_hi], "title": axis_title("learning rate η (log scale)")},
+        yaxis={**AXIS, **LOG, "range": [y_lo, np.log10(top) + 0.12], "title": axis_title(y_title)})
     return go.Figure(data=data, layout=fig_layout)
 
 
@@ -202,9 +206,9 @@ def sweeps_figure(series: Sequence[tuple[str, str, Sweep]], *, height: int = 380
         height, margin=dict(l=70, r=20, t=20, b=60), shapes=shapes, annotations=annotations,
         legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom", font=dict(size=13)),
         xaxis={**AXIS, **LOG, "range": _log_range(rates, 0.02),
-               "title": {"text": "learning rate η (log scale)"}},
+               "title": axis_title("learning rate η (log scale)")},
         yaxis={**AXIS, **LOG, "range": [np.log10(bottom) - 0.06, np.log10(top) + 0.12],
-               "title": {"text": "final training MSE (log)"}})
+               "title": axis_title("final training MSE (log)")})
     return go.Figure(data=data, layout=fig_layout)
 
 
@@ -234,15 +238,15 @@ def curves_figure(runs: Sequence[tuple[str, str, History]], *, optimum_loss: flo
                    line=dict(color=GREEN, dash="dot", width=2))]
     annotations = [dict(text=f"optimum L* = {optimum_loss:.4g}", xref="paper", x=1, yref="y",
                         y=np.log10(optimum_loss), xanchor="right", yanchor="top", showarrow=False,
-                        font=dict(color=GREEN, size=13))]
+                        font=dict(color=GREEN_TEXT, size=13))]
     fig_layout = layout(
         height, margin=dict(l=70, r=20, t=10, b=40), shapes=shapes, annotations=annotations,
         legend=LEGEND_BELOW,
         xaxis={**AXIS, **LOG, "range": [0, np.log10(last_epoch) + 0.02],
-               "title": {"text": "epoch (log scale)"}},
+               "title": axis_title("epoch (log scale)")},
         yaxis={**AXIS, **LOG,
                "range": [np.log10(min(finite_min, optimum_loss)) - 0.08, np.log10(top) + 0.05],
-               "title": {"text": "training MSE (log scale)"}})
+               "title": axis_title("training MSE (log scale)")})
     return go.Figure(data=data, layout=fig_layout)
 
 

@@ -35,6 +35,11 @@ a:focus-visible, button:focus-visible, [role="slider"]:focus-visible, input:focu
 .katex .vlist-s { width: 0 !important; } .katex .vlist-t2 { margin-right: 0 !important; }  /* KaTeX's
   2-px Safari strut and its -2-px margin cancel out: without both, no box is wider than its content */
 @media (max-width: 640px) { .katex-display { font-size: 0.72em; } }
+/* Streamlit's sticky header is a white band over the page when scrolled: it hid chart titles. Keep its
+   buttons, drop the band. */
+[data-testid="stHeader"] { background: transparent !important; pointer-events: none; }
+[data-testid="stHeader"] button, [data-testid="stHeader"] a, [data-testid="stToolbar"] {
+  pointer-events: auto; }
 </style>"""
 NEEDS = ("dataset", "model", "run")
 

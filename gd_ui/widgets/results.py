@@ -42,18 +42,18 @@ def loss_and_numbers(f: Frame, history: History) -> None:
 
 def downloads(f: Frame, history: History) -> None:
     """Trajectory (CSV), fit (JSON) and the animation (offline HTML), built only when clicked."""
-    cells = st.columns(3)
-    cells[0].download_button(
+    row = st.container(horizontal=True, wrap=True, gap="small")  # each button as wide as its label
+    row.download_button(
         "Trajectory (CSV)", lambda: exports.trajectory_csv(history, f.model.predictors),
         file_name="descent-trajectory.csv", mime="text/csv", on_click="ignore", key="play_csv",
         help="Every epoch the chart shows: weights, bias, training/validation MSE, gradients "
              "(original units).")
-    cells[1].download_button(
+    row.download_button(
         "Fit (JSON)", lambda: exports.parameters_json(f.exp, history, dataset_key=f.dataset.key, lr=f.run.lr),
         file_name="descent-fit.json", mime="application/json", on_click="ignore", key="play_json",
         help="Fitted weights and bias, their MSEs, the optimum and the theory.")
     title = f"Descent Lab · {f.dataset.label} · learning rate {sci(f.run.lr, 3)}"
-    cells[2].download_button(
+    row.download_button(
         "Animation (HTML)", lambda: figure_html(animation(f, history), title),
         file_name="descent-animation.html",
         mime="text/html", on_click="ignore", key="play_html",

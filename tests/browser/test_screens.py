@@ -46,10 +46,25 @@ def serious(page: Page) -> list[str]:
             for v in result.response["violations"] if v["impact"] in ("serious", "critical")]
 
 
+# axe-core does not check SVG text: every visible text of every Plotly chart (titles, ticks, legends,
+# annotations, labels inside the plot) against white, WCAG's contrast ratio.
+CHART_TEXT_JS = """() => {
+    const lum = c => { const v = c / 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    const ratio = rgb => { const [r, g, b] = rgb.match(/[\\d.]+/g).map(Number);
+        return 1.05 / (0.2126 * lum(r) + 0.7152 * lum(g) + 0.0722 * lum(b) + 0.05); };
+    return [...document.querySelectorAll('.js-plotly-plot text')]
+        .filter(t => t.textContent.trim() && t.getBBox().width > 0)
+        .map(t => { const cs = getComputedStyle(t), alpha = Number(cs.fillOpacity) * Number(cs.opacity);
+            return [t.textContent.trim().slice(0, 40), cs.fill, alpha]; })
+        .filter(([, fill, a]) => fill.startsWith("rgb") && a > 0 && (a < 1 || ratio(fill) < 4.5));
+}"""
+
+
 @pytest.mark.parametrize("path", PAGES)
 def test_no_serious_accessibility_violation_on_a_laptop(page: Page, path: str):
     visit(page, path)
     assert serious(page) == []
+    assert page.evaluate(CHART_TEXT_JS) == []  # chart text at ≥ 4.5:1 on white
 
 
 @pytest.mark.parametrize("path", PAGES)
