@@ -20,8 +20,8 @@ def main() -> None:
     f = frame.open_page("playground")
     if not f.on_stage:
         st.caption(INTRO)
-    predict, asking = classroom.presets_row(f)
-    poll.teacher_panel(f)
+    predict, asking, row = classroom.presets_row(f)
+    poll.teacher_panel(f, row)
     if asking:
         classroom.ask(f)
     history = cache.descent(f.dataset.key, f.exp, f.model, tuple(f.w0), f.b0, f.run.lr, f.run.epochs)

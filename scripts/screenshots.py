@@ -18,28 +18,27 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.browser.conftest import CHROMIUM_ARGS, chromium_path, open_app, streamlit_server, wait_idle  # noqa: E402
+from tests.browser.conftest import CHROMIUM_ARGS, chromium_path, streamlit_server, wait_idle  # noqa: E402
 
 PAGES = {"playground": "/", "data": "/Data", "lab": "/Learning_Rate_Lab", "landscape": "/Loss_Landscape",
          "step": "/Step_Through?step_part=epochs&step_epoch=3", "example": "/Step_Through"}
-UNCHARTED = ("/Data", "/Step_Through")  # no chart before an upload / in the worked example
 SIZES = {"1280x720": (1280, 720), "1440x900": (1440, 900), "1600x1000": (1600, 1000), "phone": (390, 844)}
 
 
-def shoot(browser, url: str, path: Path, size: tuple[int, int], *, full: bool = False, reveal: bool = False):
+def shoot(browser, url: str, path: Path, size: tuple[int, int], *, full: bool = False, reveal: bool = False,
+          cap: int | None = None):
+    """One picture of ``url``: the window, or the whole page (``full``), its top ``cap`` pixels if given."""
     page = browser.new_page(viewport={"width": size[0], "height": size[1]})
     try:
-        if url.endswith(UNCHARTED):
-            page.goto(url)
-            page.wait_for_selector('[data-testid="stMain"] h1', timeout=90_000)
-            page.wait_for_timeout(500)
-            wait_idle(page)
-        else:
-            open_app(page, url)
+        page.goto(url)  # then the first run's end (pages without charts too), and the charts drawn
+        page.wait_for_function("() => document.querySelector('[data-testid=stApp]')?.dataset.testScriptState"
+                               " === 'notRunning'", timeout=120_000)
+        page.wait_for_timeout(1000)
+        wait_idle(page)
         if reveal:
-            page.get_by_role("radiogroup").get_by_text("oscillate", exact=True).first.click()
+            page.locator('[data-testid="stRadio"]').get_by_text("oscillate", exact=True).first.click()
             page.get_by_role("button", name="Reveal").click()
-            page.wait_for_timeout(300)
+            page.wait_for_selector(".dl-live .js-plotly-plot", timeout=120_000)  # the chart comes back
             wait_idle(page)
         page.evaluate("document.fonts.ready.then(() => true)")
         page.wait_for_timeout(400)  # the last Plotly transition
@@ -50,7 +49,9 @@ def shoot(browser, url: str, path: Path, size: tuple[int, int], *, full: bool = 
             page.set_viewport_size({"width": size[0], "height": min(max(size[1], height), 12_000)})
             page.wait_for_timeout(800)  # charts follow the new size
             wait_idle(page)
-        page.screenshot(path=str(path))
+        shown = page.viewport_size
+        clip = {"x": 0, "y": 0, "width": shown["width"], "height": min(shown["height"], cap or 10**6)}
+        page.screenshot(path=str(path), clip=clip)
         print(path)
     finally:
         page.close()
@@ -73,15 +74,16 @@ def main() -> None:
             for name in ("playground", "step"):
                 on_stage = url + PAGES[name] + ("&" if "?" in PAGES[name] else "?") + "present=1"
                 shoot(browser, on_stage, out / f"{name}-presenter.png", (1280, 720))
-            shoot(browser, url + "/?present=1&predict=1", out / "presenter-reveal.png", (1280, 720),
+            shoot(browser, url + "/?present=1&predict=true", out / "presenter-reveal.png", (1280, 720),
                   reveal=True)
         else:
             out = REPO / "docs" / "screenshots"
             shoot(browser, url + "/", out / "playground.png", (1600, 1000))
-            shoot(browser, url + "/?present=1&predict=1", out / "presenter.png", (1280, 720),
+            shoot(browser, url + "/?present=1&predict=true", out / "presenter.png", (1280, 720),
                   reveal=True)
             for name in ("playground", "lab", "landscape"):
-                shoot(browser, url + PAGES[name], out / f"phone-{name}.png", SIZES["phone"], full=True)
+                shoot(browser, url + PAGES[name], out / f"phone-{name}.png", SIZES["phone"], full=True,
+                      cap=1900)
         browser.close()
 
 

@@ -127,21 +127,29 @@ def _background(land: Quadratic, box) -> list[dict]:
                            name=f"loss between {below} and {levels[k]:g}", showlegend=False))
     mantissa = levels / 10.0 ** np.floor(np.log10(levels) + 1e-9)
     ticks = [v for v, m in zip(levels, mantissa) if np.isclose(m, [1, 2, 5]).any()]
+    if len(ticks) > 5:  # a phone's width holds about five labels
+        ticks = [v for v, m in zip(levels, mantissa) if np.isclose(m, 1)] or ticks[::2]
     scale = dict(type="scatter", x=[None, None], y=[None, None], mode="markers", showlegend=False,
                  hoverinfo="skip", marker=dict(
                      color=[0.0, 1.0], cmin=0.0, cmax=1.0, showscale=True,
                      colorscale=[[0, _shade(0)], [1, _shade(0.92)]],
+                     # over the map, under the animation controls: pixels fixed from the map's top edge,
+                     # whatever the legend below takes on a narrow screen
                      colorbar=dict(title=dict(text="loss", side="right", font=dict(color=INK)), thickness=10,
-                                   len=1.0, x=0,
-                                   xanchor="left", y=-0.14, yanchor="top", orientation="h", ticks="outside",
+                                   len=1.0, x=0, xanchor="left", y=1.0, yanchor="bottom", ypad=6,
+                                   orientation="h", ticks="", ticklabelposition="outside top", tickangle=0,
+                                   tickfont=dict(color=INK),
                                    tickvals=[float(np.log(v / levels[0]) / span) for v in ticks],
                                    ticktext=[f"{v:g}" for v in ticks])))
     return [*traces, scale]
 
 
+CONTROLS_ABOVE = 52  # px between the map's top edge and the animation controls: the colour scale's room
+
+
 def landscape_figure(land: Quadratic, paths: Sequence[PathRun], points: Sequence[Point], *,
                      box, w_title: str, b_title: str = "bias b", max_frames: int = MAX_FRAMES,
-                     height: int = 560) -> go.Figure:
+                     height: int = 600) -> go.Figure:
     """The loss as a contour map over (weight, bias) — exact ellipses, shaded light (low) to dark —
     with each path drawn on it, and an animation (Play / epoch slider) moving every optimizer's
     current position along its path together. ``box`` is the ((w_lo, w_hi), (b_lo, b_hi)) shown;
@@ -184,13 +192,14 @@ def landscape_figure(land: Quadratic, paths: Sequence[PathRun], points: Sequence
 
     labels = [f"{int(e):,}" for e in frame_epochs]
     frames = [dict(name=lab, data=[heads(int(e))], traces=moving) for lab, e in zip(labels, frame_epochs)]
-    sliders = [epoch_slider(labels, len(labels) - 1, x=0.55, y=1.02, len=0.45, xanchor="left",
-                            yanchor="bottom", pad=dict(t=0, b=0))]
+    # The scrubber on a row of its own under the buttons: side by side they collide on a phone.
+    sliders = [epoch_slider(labels, len(labels) - 1, x=0, y=1.0, len=1.0, xanchor="left",
+                            yanchor="bottom", pad=dict(t=0, b=CONTROLS_ABOVE))]
     fig_layout = layout(
-        height, margin=dict(l=70, r=10, t=80, b=55),
-        legend={**LEGEND_BELOW, "y": -0.3},  # under the colour scale, which lies under the map
+        height, margin=dict(l=70, r=10, t=110 + CONTROLS_ABOVE, b=55),
+        legend={**LEGEND_BELOW, "y": -0.16},
         xaxis={**AXIS, "showgrid": False, "range": list(box[0]), "title": axis_title(w_title)},
         yaxis={**AXIS, "showgrid": False, "range": list(box[1]), "title": axis_title(b_title)},
-        updatemenus=[play_buttons(SPEEDS[:2], x=0, y=1.02, xanchor="left", yanchor="bottom",
-                                  pad=dict(t=0, r=10, b=28))])  # Play and Slow: room for the slider
+        updatemenus=[play_buttons(SPEEDS[:2], x=0, y=1.0, xanchor="left", yanchor="bottom",
+                                  pad=dict(t=0, r=10, b=CONTROLS_ABOVE + 62))])  # the slider under them
     return FramedFigure(data=data, layout=fig_layout).set_animation(frames, sliders)

@@ -47,9 +47,13 @@ def loss_figure(history: History, *, optimum_loss: float, baseline: float | None
         dict(type="scatter", x=typed(e, "f8"), y=typed(h.valid_loss[keep], "f8"),
              name="validation MSE", mode="lines", line=dict(color=ORANGE, width=3, dash="dash")),
     ]
-    lines = [_hline(optimum_loss, GREEN, GREEN_TEXT, "dot", f"optimum, training: {optimum_loss:.4g}",
-                    "right")]
-    if baseline is not None:
+    # A log axis has no place for a zero loss (a perfect fit; a validation stretch where tomorrow's tmax
+    # is exactly today's): that line is left out (log10(0) warned, and put its label at a wrong height).
+    lines = []
+    if np.isfinite(optimum_loss) and optimum_loss > 0:
+        lines.append(_hline(optimum_loss, GREEN, GREEN_TEXT, "dot", f"optimum, training: {optimum_loss:.4g}",
+                            "right"))
+    if baseline is not None and np.isfinite(baseline) and baseline > 0:
         lines.append(_hline(baseline, GREY, GREY, "dashdot",
                             f"tomorrow = today, validation: {baseline:.4g}", "left"))
     shapes = [shape for shape, _ in lines]

@@ -24,9 +24,10 @@ def question_of(f: Frame) -> tuple:
             f.run.epochs)
 
 
-def presets_row(f: Frame) -> tuple[bool, bool]:
+def presets_row(f: Frame):
     """The presets as links, in rate order, and the "Predict first" toggle; returns (predicting, still
-    asking). The links sit in a wrapping row: each keeps its whole label at any width."""
+    asking, the row — for the class poll's button). The links sit in a wrapping row: each keeps its whole
+    label at any width."""
     choices = presets.presets(f.exp.theory)
     view = presets.View(f.dataset.label, f.model.predictors, f.model.shown, f.model.standardize,
                         f.run.w0, f.run.b0, f.run.epochs)
@@ -43,7 +44,7 @@ def presets_row(f: Frame) -> tuple[bool, bool]:
         links.page_link("app.py", label=f"{name} · {p.spelled}",
                         query_params={**presets.link_params(view, p.spelled), **flag},
                         help=None if asking else p.claim)
-    return predict, asking
+    return predict, asking, row
 
 
 def _reveal(question: tuple) -> None:

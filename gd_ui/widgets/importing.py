@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from gd_core.importer import ImportReport, ImportResult, import_weather
+from gd_ui.safe import md_text
 
 AUTO = "detected"
 MAX_ROWS = 1_000_000  # data rows in a file (several stations); ~40 MB of CSV, imported in ~2 s
@@ -36,7 +37,9 @@ def import_upload(data_digest: str, raw: bytes, filename: str, station: str | No
 
 def _choice(label: str, options: list, detected, key: str, fmt=str):
     """A select box whose first option keeps the detected value; returns None for "detected"."""
-    picked = st.selectbox(f"{label} (detected: {fmt(detected)})", [AUTO, *options], key=key,
+    # The detected value is the file's own text (a column name, a station id): escaped, as a widget label
+    # is markdown. The options are shown as plain text.
+    picked = st.selectbox(f"{label} (detected: {md_text(fmt(detected))})", [AUTO, *options], key=key,
                           format_func=lambda o: o if o == AUTO else fmt(o))
     return None if picked == AUTO else picked
 

@@ -71,18 +71,20 @@ def store() -> Store:
 
 # --- the teacher ------------------------------------------------------------------------------------
 
-def teacher_panel(f: Frame) -> None:
-    """The "Start a class poll" button, or the running poll; until its reveal the page stops here."""
+def teacher_panel(f: Frame, row=None) -> None:
+    """The "Start a class poll" button (in ``row`` if given), or the running poll; until its reveal the
+    page stops here."""
     kind, text = st.session_state.pop(NOTICE, (None, None))
     if text:
         (st.error if kind == "error" else st.info)(text)
     owned = st.session_state.get(OWNED)
     if owned is None:
         question = pv.question_of(f)
-        st.button("Start a class poll", key="poll_start", icon=":material/how_to_vote:", on_click=_start,
-                  args=(question, pv.answer_of(f.exp.theory, question["lr"])),
-                  help="Freeze this run as a question: students answer on their phones (a code, a link and "
-                       "a QR code), the page hides the outcome until you reveal it.")
+        (row or st).button(
+            "Start a class poll", key="poll_start", icon=":material/how_to_vote:", on_click=_start,
+            args=(question, pv.answer_of(f.exp.theory, question["lr"])),
+            help="Freeze this run as a question: students answer on their phones (a code, a link and "
+                 "a QR code), the page hides the outcome until you reveal it.")
         return
     try:
         poll = store().get(owned["code"])
