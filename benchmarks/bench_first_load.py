@@ -28,12 +28,14 @@ from tests.browser.conftest import CHROMIUM_ARGS, chromium_path, streamlit_serve
 PAGES = {"Playground": "/", "Learning-rate lab": "/Learning_Rate_Lab", "Loss landscape": "/Loss_Landscape"}
 WATCH = """
 window.__marks = {};
+performance.setResourceTimingBufferSize(10000);  // Streamlit alone loads more than the default 250
 const t0 = () => performance.now();
 const check = () => {
   const m = window.__marks, app = document.querySelector('[data-testid="stApp"]');
   if (!m.html && document.readyState !== 'loading') m.html = t0();
   if (app && !m.run && app.dataset.testScriptState === 'notRunning' && m.running) m.run = t0();
   if (app && app.dataset.testScriptState === 'running') m.running = true;
+  if (!m.asked && window.__descentLab && window.__descentLab.plotly) m.asked = t0();
   if (!m.plotly && window.Plotly) m.plotly = t0();
   const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
   const live = document.querySelector('.dl-live');
@@ -67,6 +69,8 @@ def line(name: str, m: dict) -> str:
     fetched = (f"plotly.js fetched {plotly['start'] / 1000:.2f}–{plotly['end'] / 1000:.2f} s{size}" if plotly
                else "plotly.js not fetched")
     ready = f", ready {m['plotly'] / 1000:.2f} s" if m.get("plotly") else ""
+    if m.get("asked"):
+        ready = f", asked for {m['asked'] / 1000:.2f} s" + ready
     return (f"    {name:<22} drawn {m['drawn'] / 1000:5.2f} s  (HTML parsed {m['html'] / 1000:.2f} s, "
             f"first script run done {m['run'] / 1000:.2f} s, {fetched}{ready})")
 
