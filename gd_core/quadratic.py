@@ -224,7 +224,7 @@ class Quadratic:
 
         def too_big(rows: np.ndarray, k: np.ndarray) -> np.ndarray:
             with np.errstate(all="ignore"):
-                p = _powers_each(steps[rows], k)
+                p = _powers(steps[rows], k)
                 loss = np.full(len(rows), self.min_loss)
                 for i, w in enumerate(weight):  # in index order, the same sum for one rate or many
                     loss = loss + w * p[:, i] ** 2
@@ -246,20 +246,9 @@ class Quadratic:
         return out
 
 
-def _powers_each(steps: np.ndarray, k: np.ndarray) -> np.ndarray:
-    """``(1 - steps[j])**k[j]`` row by row: :func:`_powers` with one epoch per row of ηλ."""
-    k = np.asarray(k, dtype=float)[:, None]
-    with np.errstate(all="ignore"):
-        below = steps < 1
-        log_mag = np.where(below, np.log1p(-np.where(below, steps, 0.0)),
-                           np.log(np.abs(np.where(below, 2.0, steps) - 1)))
-        mag = np.where(k == 0, 1.0, np.exp(k * log_mag))
-        sign = np.where((steps > 1) & (k % 2 == 1), -1.0, 1.0)
-    return sign * mag
-
-
 def _powers(step: np.ndarray, k: np.ndarray) -> np.ndarray:
-    """``(1 - step)**k`` for every epoch in ``k`` (rows) and direction (columns).
+    """``(1 - step)**k`` for every epoch in ``k`` (rows) and direction (columns); ``step`` is ηλ per
+    direction, or one row of ηλ per epoch (then each row is raised to its own epoch).
 
     Uses ``exp(k·log1p(-ηλ))`` so that tiny ηλ (the slow directions of an ill-conditioned problem)
     keep full precision over millions of epochs.
