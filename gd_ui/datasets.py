@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from gd_ui.safe import csv_safe
+
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 
@@ -39,10 +41,11 @@ class Dataset:
         return f"{column} ({unit})" if unit else column
 
     def preview(self, rows: int) -> pd.DataFrame:
-        """The first ``rows`` days, dates shown as dates and columns with their units."""
+        """The first ``rows`` days, dates shown as dates and columns with their units; safe for the
+        table's own "Download as CSV" (a column named from the file cannot start a formula)."""
         head = self.frame.head(rows)
         head = head.set_axis(head.index.strftime("%Y-%m-%d").rename("date"), axis=0)
-        return head.rename(columns=self.title_of)
+        return csv_safe(head.rename(columns=self.title_of))
 
 
 @dataclass(frozen=True)
