@@ -197,7 +197,7 @@ def landscape_figure(land: Quadratic, paths: Sequence[PathRun], points: Sequence
                             yanchor="bottom", pad=dict(t=0, b=CONTROLS_ABOVE))]
     fig_layout = layout(
         height, margin=dict(l=70, r=10, t=110 + CONTROLS_ABOVE, b=55),
-        legend={**LEGEND_BELOW, "y": -0.16},
+        legend=LEGEND_BELOW,
         xaxis={**AXIS, "showgrid": False, "range": list(box[0]), "title": axis_title(w_title)},
         yaxis={**AXIS, "showgrid": False, "range": list(box[1]), "title": axis_title(b_title)},
         updatemenus=[play_buttons(SPEEDS[:2], x=0, y=1.0, xanchor="left", yanchor="bottom",

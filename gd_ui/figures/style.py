@@ -39,7 +39,9 @@ SPEEDS = (("▶ Play", 60), ("▶ Slow", 160), ("▶▶ Fast", 20))
 
 
 # A legend under the plot, never beside it: on a phone a side legend leaves the axes 60 px long.
-LEGEND_BELOW = dict(orientation="h", x=0, xanchor="left", y=-0.16, yanchor="top",
+# At the figure's foot (not a fraction of the plot under it: a legend that wraps to more rows on a phone
+# shrinks the plot, and a fraction of it then lands on the axis title).
+LEGEND_BELOW = dict(orientation="h", x=0, xanchor="left", yref="container", y=0, yanchor="bottom",
                     font=dict(size=13, color=INK))
 
 

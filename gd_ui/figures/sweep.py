@@ -138,15 +138,18 @@ def sweep_figure(s: Sweep, *, marks: Sequence[RateMark] = (), excess: bool = Fal
         shapes.append(dict(type="rect", xref="x", x0=lo, x1=hi, yref="paper", y0=0, y1=1,
                            fillcolor=ZONE_COLOURS[zone], opacity=0.13, line=dict(width=0),
                            layer="below"))
+        # "oscillating" (a factor 2 of rates, the narrowest zone) on a row of its own above the
+        # others: side by side with its neighbours the labels collide on a phone
         annotations.append(dict(text=zone, xref="x", x=(np.log10(lo) + np.log10(hi)) / 2,
                                 yref="paper", y=1.0, yanchor="bottom", showarrow=False,
+                                yshift=20 if zone == "oscillating" else 0,
                                 font=dict(size=14, color=BLACK)))
     shapes += [_vline(s.critical_lr, VERMILLION, "dash"), _vline(s.optimal_lr, GREEN, "dot")]
     annotations += [
-        _label(f"critical 2/λmax = {s.critical_lr:.2e}", np.log10(s.critical_lr), 0.9, VERMILLION,
-               "left"),
-        _label(f"optimal 2/(λmin+λmax) = {s.optimal_lr:.2e}", np.log10(s.optimal_lr), 0.6, GREEN,
-               "right"),
+        # left of their lines (the diverging zone is too narrow on a phone), short enough for a phone;
+        # the formulas are in the caption and the sidebar
+        _label(f"critical {s.critical_lr:.2e}", np.log10(s.critical_lr), 0.72, VERMILLION, "right"),
+        _label(f"optimal {s.optimal_lr:.2e}", np.log10(s.optimal_lr), 0.5, GREEN, "right"),
     ]
     if diverged.any() or grew.any():
         band = "✕ diverged" + (" · ▲ growing" if grew.any() else "") + " (hover: epoch)"
@@ -169,7 +172,7 @@ def sweep_figure(s: Sweep, *, marks: Sequence[RateMark] = (), excess: bool = Fal
     y_title = ("excess over the optimum, L − L*" if excess else "final training MSE") + \
         f" after {s.epochs:,} epochs (log)"
     fig_layout = layout(
-        height, margin=dict(l=70, r=20, t=30, b=55), shapes=shapes, annotations=annotations,
+        height, margin=dict(l=70, r=20, t=50, b=55), shapes=shapes, annotations=annotations,
         showlegend=False,
         xaxis={**AXIS, **LOG, "range": [x_lo, x_hi], "title": axis_title("learning rate η (log scale)")},
         yaxis={**AXIS, **LOG, "range": [y_lo, np.log10(top) + 0.12], "title": axis_title(y_title)})
