@@ -25,15 +25,13 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
-from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # run as a script from anywhere
 
 from gd_poll import ANSWERS, open_store  # noqa: E402
+from tests.conftest import pg_schema  # noqa: E402
 
 QUESTION = {"dataset": "Seattle", "predictors": ["tmax", "tmin", "rain"], "standardize": True,
             "lr": 6.13e-3, "w0": 0.5, "b0": -1.25, "epochs": 10_000}
@@ -99,23 +97,6 @@ def timed(fn) -> float:
     began = time.perf_counter()
     fn()
     return time.perf_counter() - began
-
-
-@contextmanager
-def pg_schema(admin_url: str):
-    """A URL into a fresh schema of ``admin_url``'s database, dropped afterwards."""
-    import psycopg
-
-    schema = f"gd_poll_bench_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    parts = urlsplit(admin_url)
-    query = parse_qsl(parts.query) + [("options", f"-c search_path={schema}")]
-    try:
-        yield urlunsplit(parts._replace(query=urlencode(query, quote_via=quote)))
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
 def bench(name: str, url: str, args) -> None:

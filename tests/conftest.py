@@ -7,7 +7,10 @@ import base64
 import functools
 import json
 import os
+import uuid
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import numpy as np
 import pytest
@@ -136,3 +139,37 @@ def decode_table(blob: bytes) -> dict:
         kind = "<f4" if dtype == "f4" else "<f8"
         out[name] = np.frombuffer(blob, dtype=kind, count=size, offset=start + offset)
     return out
+
+
+# --- PostgreSQL for the class poll's tests -------------------------------------------------------------
+
+PG_ENV = "DESCENT_LAB_TEST_PG"
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url() -> str:
+    url = os.environ.get(PG_ENV, "").strip()
+    if not url:
+        reason = f"the PostgreSQL poll tests need {PG_ENV}=postgresql://user:password@host:port/database"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason}, and CI is set: they must run in CI")
+        pytest.skip(reason)
+    return url
+
+
+@contextmanager
+def pg_schema(admin_url: str):
+    """A URL into a fresh, uniquely named schema (``search_path`` and ``application_name`` set in the
+    URL, so every connection of every process lands there); the schema is dropped afterwards."""
+    import psycopg
+
+    schema = f"gd_poll_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    parts = urlsplit(admin_url)
+    query = parse_qsl(parts.query) + [("options", f"-c search_path={schema}"), ("application_name", schema)]
+    try:
+        yield urlunsplit(parts._replace(query=urlencode(query, quote_via=quote)))
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')

@@ -9,16 +9,12 @@ failed when ``CI`` is set). Expiry is tested with a poll the store writes as sta
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import re
-import uuid
 from datetime import UTC, datetime, timedelta
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import pytest
-from conftest import APP, experiment_of, open_page
+from conftest import APP, experiment_of, open_page, pg_schema
 from streamlit.testing.v1 import AppTest
 
 from gd_poll import ANSWERS, ENV_VAR, NotOwner, PollClosed, open_store
@@ -28,7 +24,6 @@ from gd_ui.figures.style import INK, ZONE_COLOURS
 from gd_ui.presets import GUESSES, ZONE_OF_GUESS
 from gd_ui.safe import md_text
 
-PG_ENV = "DESCENT_LAB_TEST_PG"
 QUESTION = {"dataset": "seattle", "label": "Seattle 2012–2015 (°C, mm)", "predictors": ["tmax"],
             "shown": "tmax", "standardize": False, "lr": 2.4e-3, "w0": -0.5, "b0": 10.0, "epochs": 10_000}
 OUTCOME_WORDS = ("crawling", "converging", "oscillating", "diverging", "λmax", "Converged", "Diverged",
@@ -36,23 +31,6 @@ OUTCOME_WORDS = ("crawling", "converging", "oscillating", "diverging", "λmax", 
 
 
 # --- the classroom --------------------------------------------------------------------------------------
-
-@contextlib.contextmanager
-def pg_schema(admin_url: str):
-    """A PostgreSQL URL into a fresh schema (``search_path`` in the URL), dropped afterwards."""
-    import psycopg
-
-    schema = f"gd_poll_page_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    parts = urlsplit(admin_url)
-    query = parse_qsl(parts.query) + [("options", f"-c search_path={schema}")]
-    try:
-        yield urlunsplit(parts._replace(query=urlencode(query, quote_via=quote)))
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
-
 
 @pytest.fixture
 def sqlite_db(tmp_path, monkeypatch) -> str:
@@ -67,13 +45,7 @@ def any_db(request, tmp_path, monkeypatch):
     if request.param == "sqlite":
         yield request.getfixturevalue("sqlite_db")
         return
-    admin = os.environ.get(PG_ENV, "").strip()
-    if not admin:
-        reason = f"the poll pages on PostgreSQL need {PG_ENV}=postgresql://user:password@host:port/db"
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason}, and CI is set: they must run in CI")
-        pytest.skip(reason)
-    with pg_schema(admin) as url:
+    with pg_schema(request.getfixturevalue("pg_admin_url")) as url:
         monkeypatch.setenv(ENV_VAR, url)
         yield url
 

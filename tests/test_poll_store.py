@@ -12,20 +12,17 @@ from __future__ import annotations
 import hashlib
 import math
 import multiprocessing
-import os
 import sqlite3
 import subprocess
 import sys
 import threading
 import traceback
-import uuid
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import numpy as np
 import pytest
-from conftest import REPO
+from conftest import REPO, pg_schema
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -55,42 +52,12 @@ from gd_poll import (
 )
 from gd_poll.migrations import Migration
 
-PG_ENV = "DESCENT_LAB_TEST_PG"
 QUESTION = {"dataset": "Clemson SC 1930–2020 (°F)", "predictors": ["tmax", "tmin", "rain"],
             "standardize": True, "lr": 6.13e-3, "w0": 0.5, "b0": -1.25, "epochs": 10_000,
             "label": "Predict first!", "shown": "tmax"}
 
 
 # --- backends -----------------------------------------------------------------------------------------
-
-@pytest.fixture(scope="session")
-def pg_admin_url() -> str:
-    url = os.environ.get(PG_ENV, "").strip()
-    if not url:
-        reason = f"PostgreSQL poll tests need {PG_ENV}=postgresql://user:password@host:port/database"
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason}, and CI is set: they must run in CI")
-        pytest.skip(reason)
-    return url
-
-
-@contextmanager
-def pg_schema(admin_url: str):
-    """A URL into a fresh, uniquely named schema (``search_path`` and ``application_name`` set in the
-    URL, so every connection of every process lands there); the schema is dropped afterwards."""
-    import psycopg
-
-    schema = f"gd_poll_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    parts = urlsplit(admin_url)
-    query = parse_qsl(parts.query) + [("options", f"-c search_path={schema}"), ("application_name", schema)]
-    try:
-        yield urlunsplit(parts._replace(query=urlencode(query, quote_via=quote)))
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
-
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def db_url(request, tmp_path):
