@@ -15,6 +15,7 @@ import warnings
 
 import numpy as np
 
+from gd_core.cli_export import add_export_command
 from gd_core.cli_inspect import cmd_inspect
 from gd_core.data import FILL_STRATEGIES, make_problem
 from gd_core.experiment import INITS, Experiment
@@ -103,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     inspect.add_argument("--station", help="station id, when the file holds several")
     inspect.add_argument("--json", action="store_true", help="print one JSON object")
     inspect.set_defaults(handler=cmd_inspect)
+    add_export_command(sub, fit)  # after fit's options: export copies them all
     return parser
 
 
