@@ -1,4 +1,4 @@
-"""``python -m gd_core export FILE --out DIR``: the run ``fit`` would do, as a notebook, a script and its data.
+"""``python -m gd_core export FILE --out DIR``: the run ``fit`` would do, as a notebook, a script, its data.
 
 It takes every option of ``fit`` (copied from its parser, so both stay the same) plus ``--out`` and
 ``--force``, checks them exactly as ``fit`` does (same one-line errors), and writes ``descent.ipynb``,

@@ -305,7 +305,7 @@ loss_fig.show()
 fit_fig.show()"""
 SAVE = """\
 with open("descent-plots.html", "w", encoding="utf-8") as page:
-    page.write("<!DOCTYPE html><html><head><meta charset='utf-8'><title>Descent Lab run</title></head><body>")
+    page.write("<!DOCTYPE html><html><head><meta charset='utf-8'><title>Descent Lab</title></head><body>")
     page.write(loss_fig.to_html(full_html=False, include_plotlyjs=True))
     page.write(fit_fig.to_html(full_html=False, include_plotlyjs=False))
     page.write("</body></html>")

@@ -16,6 +16,7 @@ from gd_ui.formats import sci
 from gd_ui.views import descent_data
 from gd_ui.widgets import cache, live
 from gd_ui.widgets.frame import Frame
+from gd_ui.widgets.run_download import code_download
 
 BOUND = dict(bind="query-params", persist_state="session")
 
@@ -114,6 +115,7 @@ def epochs(f: Frame, epoch: int) -> None:
         _equations(eq["update"])
         if not history.diverged:
             st.caption(f"Next ▶ starts epoch {shown + 1:,} from these updated values.")
+        code_download(st, f, epoch, key="step_code")
     with right:
         original = f.exp.history_in_original_units(history)
         if live.available():

@@ -14,6 +14,7 @@ from gd_ui.formats import sci
 from gd_ui.safe import md_text
 from gd_ui.views import descent_data, numbers_table
 from gd_ui.widgets.frame import Frame
+from gd_ui.widgets.run_download import code_download
 
 CONFIG = {"displaylogo": False, "displayModeBar": False}
 
@@ -58,6 +59,7 @@ def downloads(f: Frame, history: History) -> None:
         file_name="descent-animation.html",
         mime="text/html", on_click="ignore", key="play_html",
         help="The animated figure as one file that plays offline (plotly.js included).")
+    code_download(row, f, f.run.epochs, key="play_code")
 
 
 def animation(f: Frame, history: History):

@@ -1,0 +1,38 @@
+"""The page's view as a :class:`gd_core.takeaway.RunView`, and its zip, checked with ``nbformat``.
+
+Pure (no Streamlit): the Playground and the step-through page call :func:`run_zip_of` from a download
+button, so the zip is built only when clicked.
+"""
+
+from __future__ import annotations
+
+import nbformat
+
+from gd_core.takeaway import NOTEBOOK, RunView, notebook, prepare, run_zip
+from gd_ui.datasets import Dataset
+
+PLAIN_FILL = "ffill"  # the pages build their problem with make_problem's default (uploads are filled already)
+
+
+def view_of(dataset: Dataset, model, w0, b0: float, lr: float, epochs: int) -> RunView:
+    """The run a page shows: its dataset's table, model, start in the model's space, rate and epochs."""
+    return RunView(dataset.frame, tuple(model.predictors), model.target, bool(model.standardize),
+                   tuple(float(v) for v in w0), float(b0), float(lr), int(epochs), fill=PLAIN_FILL,
+                   units={"temperature": dataset.temperature_unit, "rain": dataset.rain_unit},
+                   source=f"{dataset.label}. {dataset.note}".strip())
+
+
+def checked_notebook(view: RunView) -> nbformat.NotebookNode:
+    """The notebook as nbformat reads it, validated against the nbformat 4 schema (raises if not)."""
+    node = nbformat.from_dict(notebook(prepare(view)))
+    nbformat.validate(node)
+    return node
+
+
+def run_zip_of(view: RunView) -> bytes:
+    """``descent-run.zip`` for the view (the notebook validated first)."""
+    checked_notebook(view)
+    return run_zip(view)
+
+
+__all__ = ["NOTEBOOK", "checked_notebook", "run_zip_of", "view_of"]
