@@ -246,7 +246,7 @@ def test_predict_then_reveal():
 def test_export_buttons_and_chart_summaries():
     at = fresh()
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == ["Trajectory (CSV)", "Fit (JSON)", "Animation (HTML)"]
+    assert labels == ["Trajectory (CSV)", "Fit (JSON)", "Animation (HTML)", "Notebook + script (.zip)"]
     assert all(b.proto.deferred_file_id for b in at.get("download_button"))  # built only when clicked
     summaries = [c.value for c in at.caption if c.value.startswith("Chart summary:")]
     assert len(summaries) == len(at.get("plotly_chart")) == 1  # the loss chart's; the live chart

@@ -219,8 +219,8 @@ def test_the_generated_script_is_lint_clean(tmp_path):
     path = tmp_path / "descent.py"
     view = seattle_view(standardize=True, predictors=("tmax", "rain"), w0=(0.1, 0.2))
     path.write_text(script(prepare(view)))
-    done = subprocess.run([sys.executable, "-m", "ruff", "check", "--isolated", "--select", "E,F,W,B", "--ignore", "B905",
-                           "--line-length", "110", str(path)], capture_output=True, text=True)
+    lint = ["check", "--isolated", "--select", "E,F,W,B", "--ignore", "B905", "--line-length", "110"]
+    done = subprocess.run([sys.executable, "-m", "ruff", *lint, str(path)], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
 
 
