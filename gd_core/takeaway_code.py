@@ -15,6 +15,7 @@ import pandas as pd
 
 from gd_core.descent import DIVERGENCE_FACTOR
 
+LIMIT_TEXT = f"{DIVERGENCE_FACTOR:.0e}".replace("e+", "e")  # 1e12
 FILL_CODE = {
     "ffill": ("data = data.ffill()  # forward-fill: a missing value takes the previous day's",
               "A missing value takes the previous day's (forward-fill, as the tutorial does)."),
@@ -38,7 +39,9 @@ def code(name) -> str:
 
 
 def names(items) -> str:
-    return ", ".join(code(i) for i in items)
+    """``a``, ``a and b``, ``a, b and c`` as inline code."""
+    said = [code(i) for i in items]
+    return said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
 
 
 def units_text(units: dict) -> str:
@@ -111,12 +114,19 @@ def load(prep) -> Step:
         "weather.head()")
 
 
+def target_columns(prep) -> tuple[str, ...]:
+    """Besides the predictors, the columns ``make_problem`` keeps: the target (or its source column)."""
+    v, source = prep.view, prep.source_column
+    columns = [v.target] if v.target in v.frame.columns else [source]
+    own = v.target[: -len("_tomorrow")] if v.target.endswith("_tomorrow") else None
+    return tuple(dict.fromkeys(columns + ([own] if own in v.frame.columns else [])))
+
+
 def target(prep) -> Step:
     v, source = prep.view, prep.source_column
     fill_line, fill_words = FILL_CODE[v.fill]
-    extra = [c for c in prep.columns if c not in v.predictors]  # the target's own column(s)
-    lines = [f"data = weather[list(dict.fromkeys(PREDICTORS + {extra!r}))]  # only the columns used",
-             fill_line]
+    lines = [f"data = weather[list(dict.fromkeys(PREDICTORS + {list(target_columns(prep))!r}))]"
+             "  # the columns used", fill_line]
     if source is not None:
         how = (f"Tomorrow's value is {code(source)} on the next **calendar** day: a day whose next day is "
                "not in the table gets no target (never a pair across a gap).")
@@ -147,7 +157,8 @@ print(f"train {len(y_train):,} days, validation {len(y_valid):,}, test {len(y_te
 
 def split(prep) -> Step:
     p = prep.problem
-    said = "; ".join(_part(name, getattr(p, name)) for name in ("train", "valid", "test"))
+    said = "; ".join(_part(word, getattr(p, name)) for name, word in
+                     (("train", "training"), ("valid", "validation"), ("test", "test")))
     return Step(
         "## 3. The chronological split: 70 % train, 15 % validation, 15 % test\n\n"
         f"In time order, never shuffled: the model is judged on days after those it learned from. {said}.",
@@ -222,7 +233,7 @@ LOOP_CODE = f"""\
 w = np.array(W0, dtype=float)
 b = float(B0)
 start_loss = mse(y_train, forward(x_loop, w, b))
-limit = {DIVERGENCE_FACTOR:.0e} * max(start_loss, np.finfo(float).tiny)  # a loss above it: diverged
+limit = {LIMIT_TEXT} * max(start_loss, np.finfo(float).tiny)  # a loss above it: diverged
 losses = []  # the training MSE at every epoch
 diverged_at = None
 with np.errstate(all="ignore"):  # a diverging run overflows: detected below, not warned about

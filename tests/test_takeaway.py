@@ -136,6 +136,15 @@ def test_every_gap_strategy_reproduces_fit_in_the_script(tmp_path, fill):
     assert_same_run(got, fit_json(*args))
 
 
+@pytest.mark.slow
+def test_the_tutorials_own_file_with_its_target_column(tmp_path, reference_csv):
+    args = (str(reference_csv), "--lr", "1e-4", "--epochs", "5000")  # tmax, tmin, rain → tmax_tomorrow
+    folder = exported(tmp_path, *args)
+    assert "next_day" not in (folder / "descent.py").read_text()  # the file's own target, used as it is
+    got, _ = run_script(folder)
+    assert_same_run(got, fit_json(*args))
+
+
 # --- the files themselves --------------------------------------------------------------------------------
 
 def seattle_view(**changes) -> RunView:
