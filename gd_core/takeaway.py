@@ -198,11 +198,15 @@ def run_files(view: RunView) -> dict[str, bytes]:
             DATA: weather_csv(view).encode()}
 
 
-def run_zip(view: RunView) -> bytes:
-    """The three files and README.txt as one zip; fixed names and timestamps."""
+def run_zip(view: RunView, *, check=None) -> bytes:
+    """The three files and README.txt as one zip; fixed names and timestamps. ``check``, if given, is
+    called with the notebook (a dict) before anything is zipped (the app validates it with nbformat)."""
     prep = prepare(view)
-    files = {NOTEBOOK: notebook_text(prep).encode(), SCRIPT: script(prep).encode(),
-             DATA: weather_csv(view).encode(), README: readme(prep).encode()}
+    nb = notebook(prep)
+    if check is not None:
+        check(nb)
+    files = {NOTEBOOK: (json.dumps(nb, indent=1, ensure_ascii=False) + "\n").encode(),
+             SCRIPT: script(prep).encode(), DATA: weather_csv(view).encode(), README: readme(prep).encode()}
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in files.items():

@@ -22,17 +22,20 @@ def view_of(dataset: Dataset, model, w0, b0: float, lr: float, epochs: int) -> R
                    source=f"{dataset.label}. {dataset.note}".strip())
 
 
-def checked_notebook(view: RunView) -> nbformat.NotebookNode:
+def validated(nb: dict) -> nbformat.NotebookNode:
     """The notebook as nbformat reads it, validated against the nbformat 4 schema (raises if not)."""
-    node = nbformat.from_dict(notebook(prepare(view)))
+    node = nbformat.from_dict(nb)
     nbformat.validate(node)
     return node
 
 
+def checked_notebook(view: RunView) -> nbformat.NotebookNode:
+    return validated(notebook(prepare(view)))
+
+
 def run_zip_of(view: RunView) -> bytes:
     """``descent-run.zip`` for the view (the notebook validated first)."""
-    checked_notebook(view)
-    return run_zip(view)
+    return run_zip(view, check=validated)
 
 
 __all__ = ["NOTEBOOK", "checked_notebook", "run_zip_of", "view_of"]
