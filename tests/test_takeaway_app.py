@@ -91,3 +91,34 @@ def test_the_view_is_the_pages_dataset_model_and_run():
     assert view.epochs == 50
     assert view.units == {"temperature": "C", "rain": "mm"} and view.schedule is None
     assert checked_notebook(view).nbformat == 4
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fill", ["drop", "interpolate"])
+def test_an_uploaded_dwd_file_as_the_data_page_makes_it(tmp_path, fill):
+    """The Data page's dataset (imported, gaps treated as chosen, then the pages' forward-fill): the zip's
+    table is that dataset's, and its code gives the app's numbers; with every column a predictor,
+    ``--fill drop`` on the original file is the same run."""
+    from test_takeaway import dwd_file
+
+    from gd_core.importer import import_weather
+    from gd_core.takeaway import prepare
+    from gd_ui.dataview import to_dataset
+    from gd_ui.takeaway_view import run_zip_of
+    from gd_ui.widgets.cache import Model
+
+    source = dwd_file(tmp_path)
+    dataset = to_dataset(import_weather(source), filename=source.name, data_digest="d", fill=fill,
+                         settings="")
+    model = Model(("tmax", "tmin", "rain"), "tmax", "tmax_tomorrow", False)
+    view = view_of(dataset, model, (0.5, 0.2, 0.0), 1.0, 2e-4, 3000)
+    folder = tmp_path / "run"
+    folder.mkdir()
+    unzip_three(run_zip_of(view), folder)
+    got = run_script(folder)[0]
+    app = prepare(view).result()
+    assert_same_run(got, {**app, "loss": {"train": app["train_loss"]}})
+    if fill == "drop":
+        fit = fit_json(str(source), "--predictors", "tmax,tmin,rain", "--fill", "drop", "--lr", "2e-4",
+                       "--epochs", "3000", "--w0", "0.5,0.2,0", "--b0", "1")
+        assert_same_run(got, fit)
