@@ -137,6 +137,16 @@ def test_every_gap_strategy_reproduces_fit_in_the_script(tmp_path, fill):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("target", [("--target", "tmin_tomorrow", "--predictors", "tmax,tmin"),
+                                    ("--target", "tmin", "--predictors", "tmax,rain"),
+                                    ("--target", "rain_tomorrow", "--predictors", "rain", "--init", "zeros")])
+def test_other_targets_reproduce_fit_in_the_script(tmp_path, target):
+    args = (SEATTLE, *target, "--lr", "1e-4", "--epochs", "1000")
+    got, _ = run_script(exported(tmp_path, *args))
+    assert_same_run(got, fit_json(*args))
+
+
+@pytest.mark.slow
 def test_the_tutorials_own_file_with_its_target_column(tmp_path, reference_csv):
     args = (str(reference_csv), "--lr", "1e-4", "--epochs", "5000")  # tmax, tmin, rain → tmax_tomorrow
     folder = exported(tmp_path, *args)
