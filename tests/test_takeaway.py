@@ -300,3 +300,14 @@ def test_the_export_options_are_fits_options():
 def test_a_schedule_is_refused_until_it_can_be_exported():
     with pytest.raises(ValueError, match="schedule"):
         prepare(seattle_view(schedule={"kind": "step", "every": 100, "factor": 0.5}))
+
+
+def test_without_plotly_the_script_still_runs_and_says_so(tmp_path):
+    for name, data in run_files(seattle_view()).items():
+        (tmp_path / name).write_bytes(data)
+    no_plotly = "import sys; sys.modules['plotly'] = None; exec(open('descent.py', encoding='utf-8').read())"
+    done = subprocess.run([sys.executable, "-c", no_plotly], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "plotly is not installed" in done.stdout and not (tmp_path / "descent-plots.html").exists()
+    assert json.loads(done.stdout.splitlines()[-1])["epochs_run"] == 200
