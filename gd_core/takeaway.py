@@ -63,7 +63,6 @@ class Prepared:
     problem: Problem
     exp: Experiment
     history: History
-    columns: tuple[str, ...]  # the table's columns the code uses, in make_problem's order
 
     @property
     def source_column(self) -> str | None:
@@ -102,7 +101,7 @@ def prepare(view: RunView) -> Prepared:
     with np.errstate(over="ignore", invalid="ignore"):
         history = exp.run(np.asarray(view.w0, dtype=float), float(view.b0), lr=view.lr,
                           epochs=int(view.epochs), max_points=2)
-    return Prepared(view, problem, exp, history, used_columns(view))
+    return Prepared(view, problem, exp, history)
 
 
 def used_columns(view: RunView) -> tuple[str, ...]:

@@ -302,6 +302,19 @@ def test_a_schedule_is_refused_until_it_can_be_exported():
         prepare(seattle_view(schedule={"kind": "step", "every": 100, "factor": 0.5}))
 
 
+@pytest.mark.parametrize("target", ["tmax_tomorrow", "tmin_tomorrow", "tmin", "tmax_tomorrow*"])
+def test_the_codes_columns_are_make_problems(target):
+    from gd_core.takeaway import used_columns
+    from gd_core.takeaway_code import target_columns
+
+    frame = read_weather_csv(SEATTLE)
+    if target.endswith("*"):  # the tutorial's layout: the target is a column of the file
+        target = target[:-1]
+        frame = frame.assign(**{target: frame["tmax"].shift(-1)})
+    view = seattle_view(frame=frame, target=target, predictors=("rain",))
+    assert list(dict.fromkeys(["rain", *target_columns(prepare(view))])) == list(used_columns(view))
+
+
 def test_without_plotly_the_script_still_runs_and_says_so(tmp_path):
     for name, data in run_files(seattle_view()).items():
         (tmp_path / name).write_bytes(data)
