@@ -162,19 +162,23 @@ def comments(markdown: str, width: int = 100) -> str:
 def readme(prep: Prepared) -> str:
     """README.txt: what the files are, how to run them, this run's settings, and the expected last line."""
     v = prep.view
-    source = " ".join(str(v.source).split())[:300] or "a weather table"
+
+    def line(text) -> str:  # user text (a file name, column names) on one line
+        return " ".join(str(text).split())
+
+    source = line(v.source)[:300] or "a weather table"
     return "\n".join([
         "Descent Lab: take the run home",
         "",
         "descent.ipynb  the run as a notebook: open it in Jupyter and choose Run All",
         "descent.py     the same code as a script: python descent.py (writes descent-plots.html)",
-        "weather.csv    the daily table the app used: date, then " + ", ".join(weather_columns(v)),
+        "weather.csv    the daily table the app used: date, then " + line(", ".join(weather_columns(v))),
         "",
         "Needs Python 3 with numpy and pandas (plotly for the plots, Jupyter for the notebook).",
         "",
         f"Data: {source}",
         f"Units: {units_text(v.units)}",
-        f"Model: {v.target} from {', '.join(v.predictors)}"
+        f"Model: {line(v.target)} from {line(', '.join(v.predictors))}"
         + (" (descent on standardised predictors)" if v.standardize else ""),
         f"Learning rate {v.lr!r}, {int(v.epochs):,} epochs, missing values: {v.fill}",
         "",
