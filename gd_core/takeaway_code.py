@@ -60,7 +60,7 @@ def g(value: float) -> str:
 def steps(prep, *, script: bool = False) -> list[Step]:
     """The notebook's steps for a prepared view (``gd_core.takeaway.Prepared``)."""
     return [intro(prep), settings(prep), load(prep), target(prep), split(prep), features(prep),
-            Step(MODEL_TEXT, MODEL_CODE), Step(LOOP_TEXT, LOOP_CODE), numbers(prep), plots(prep, script),
+            Step(MODEL_TEXT, MODEL_CODE), loop(prep), numbers(prep), plots(prep, script),
             Step(RESULT_TEXT, RESULT_CODE)]
 
 
@@ -230,6 +230,16 @@ Every epoch: predict, measure the loss, take the gradient, update, on all traini
 that stops being finite, or passes 10¹² × the starting loss, means the run diverged: the loop stops and \
 keeps the last finite state (the app's rule)."""
 
+RATE_SLOT = "<the epoch's rate>"
+
+
+def rate_line(view) -> str:
+    """The loop's line that sets this epoch's rate ``lr_t`` (a schedule would compute it from ``epoch``)."""
+    if view.schedule is not None:  # prepare() refuses schedules for now
+        raise ValueError("learning-rate schedules cannot be exported yet")
+    return "lr_t = LR  # this epoch's learning rate (constant in this run)"
+
+
 LOOP_CODE = f"""\
 w = np.array(W0, dtype=float)
 b = float(B0)
@@ -248,7 +258,7 @@ with np.errstate(all="ignore"):  # a diverging run overflows: detected below, no
         w_kept, b_kept = w, b
         if epoch == EPOCHS:
             break
-        lr_t = LR  # this epoch's learning rate (constant in this run)
+        {RATE_SLOT}
         grad = mse_grad(y_train, predictions)
         w, b = backward(x_loop, grad, w, b, lr_t)
 epochs_run = len(losses) - 1
@@ -256,6 +266,10 @@ if diverged_at is None:
     print(f"{{epochs_run:,}} epochs run")
 else:
     print(f"diverged at epoch {{diverged_at:,}}: kept epoch {{epochs_run:,}}, the last finite one")"""
+
+def loop(prep) -> Step:
+    return Step(LOOP_TEXT, LOOP_CODE.replace(RATE_SLOT, rate_line(prep.view)))
+
 
 NUMBERS_CODE = """\
 if STANDARDIZE:  # back to original units: w / std, and the bias absorbs the means
