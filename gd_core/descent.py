@@ -121,7 +121,7 @@ def healthy(loss: float, w: np.ndarray, b: float, limit: float) -> bool:
 
 
 def gradient_descent(x, y, w, b, *, lr: float, epochs: int, x_valid=None, y_valid=None,
-                     max_points: int = MAX_POINTS) -> History:
+                     max_points: int = MAX_POINTS, rates=None) -> History:
     """The tutorial's loop: forward, loss, gradient, backward, for every epoch, on the full batch.
 
     Parameters
@@ -130,6 +130,7 @@ def gradient_descent(x, y, w, b, *, lr: float, epochs: int, x_valid=None, y_vali
     y : ndarray of shape (n_samples,)
     w : ndarray of shape (n_features,); b : float -- the starting parameters
     lr : learning rate η;  epochs : number of updates
+    rates : optional η_t of every update t = 0 … epochs − 1 (a schedule; ``lr`` is then its peak)
     x_valid, y_valid : optional validation data, evaluated only at recorded epochs
     """
     record = set(record_epochs(epochs, max_points).tolist())
@@ -154,7 +155,7 @@ def gradient_descent(x, y, w, b, *, lr: float, epochs: int, x_valid=None, y_vali
                 rows[epoch] = _row(recent[-1], x, x_valid, y_valid)
             if epoch == epochs:
                 break
-            w, b = backward(x, grad, w, b, lr)
+            w, b = backward(x, grad, w, b, lr if rates is None else float(rates[epoch]))
     kept = kept_rows(rows, recent, record_epochs(epochs, max_points, diverged_at),
                      lambda state: _row(state, x, x_valid, y_valid))
     return history_from_rows(kept, lr, epochs, diverged_at)

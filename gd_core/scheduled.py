@@ -1,0 +1,159 @@
+"""Full-batch descent with a learning-rate schedule, in closed form.
+
+On the quadratic each update multiplies the eigen-coordinate ``zᵢ`` by ``1 − η_t λᵢ``, so epoch k is
+``z₀ ⊙ Pₖ`` with the cumulative product ``Pₖ,ᵢ = ∏_{t<k} (1 − η_t λᵢ)`` (:mod:`gd_core.quadratic` is the
+constant-rate case, ``(1 − ηλᵢ)ᵏ``). The products are built for many peak rates at once (a grid shares
+the schedule's shape), in windows of whole blocks of epochs: never a Python loop over epochs.
+
+Divergence. A schedule's loss is not convex in k (it may grow, then be rescued), so the constant rate's
+bisection does not apply. :func:`products` also keeps, between consecutive recorded epochs, a bound on
+how much any |Pᵢ| can grow (``|1 − ηsλ|`` is convex in the shape s, so its largest value on a block is at
+the block's smallest or largest s); :func:`divergence_epochs` then checks, for one start, exactly and
+epoch by epoch (vectorised), only the stretches where that bound could pass the divergence limit. The
+literal loop (:func:`gd_core.descent.gradient_descent` with ``rates=``) is the oracle in the tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from gd_core.descent import History, checked_start_loss, divergence_limit, record_epochs
+from gd_core.quadratic import Quadratic
+from gd_core.schedules import Schedule
+
+WINDOW = 1 << 15  # factors (epochs × rates × directions) computed per vectorised step
+
+
+@dataclass(frozen=True)
+class Products:
+    """``powers[r, j, i]`` = ∏_{t < epochs[j]} (1 − rates[r]·s_t·λᵢ); ``growth[r, j, i]`` ≥ 1 bounds
+    |P(k)/P(epochs[j])| for every k from epochs[j] to epochs[j + 1] (1 after the last)."""
+
+    rates: np.ndarray  # (R,) peak rates
+    epochs: np.ndarray  # (F,) recorded epochs
+    powers: np.ndarray  # (R, F, m)
+    growth: np.ndarray  # (R, F, m)
+    schedule: Schedule
+    n_epochs: int  # the run's length (the schedule's clock depends on it: cosine)
+    eigenvalues: np.ndarray  # (m,)
+
+
+def factors(prod: Products, r: int, start: int, stop: int) -> np.ndarray:
+    """``1 − η_t λᵢ`` for the updates t = start … stop − 1 at the peak rate ``rates[r]`` ((n, m))."""
+    eta = prod.rates[r] * prod.schedule.shape(prod.n_epochs, start, stop)
+    return 1 - eta[:, None] * prod.eigenvalues[None, :]
+
+
+def products(quad: Quadratic, rates, schedule: Schedule, epochs: int, record) -> Products:
+    """The cumulative products at the epochs ``record`` (sorted, from 0, ≤ ``epochs``) for every peak
+    rate in ``rates``."""
+    rates = np.asarray(rates, dtype=float)
+    record = np.asarray(record, dtype=np.int64)
+    lam = quad.eigenvalues
+    shape = schedule.shape(epochs)
+    rows = max(1, WINDOW // max(1, len(rates) * len(lam)))
+    bounds = np.union1d(np.union1d(record, np.arange(0, epochs, rows)), [epochs]).astype(np.int64)
+    starts = bounds[:-1]  # block q covers the updates starts[q] … bounds[q + 1] − 1
+    blocks = []
+    with np.errstate(all="ignore"):
+        for a in range(0, epochs, rows):  # windows of whole blocks: about WINDOW factors each
+            b = min(a + rows, epochs)
+            local = starts[(starts >= a) & (starts < b)] - a
+            f = 1 - np.multiply.outer(shape[a:b], rates)[:, :, None] * lam
+            blocks.append(np.multiply.reduceat(f, local, axis=0))
+        block = np.concatenate(blocks) if blocks else np.ones((0, len(rates), len(lam)))
+        cum = np.concatenate([np.ones((1, len(rates), len(lam))), np.cumprod(block, axis=0)])
+        at = np.searchsorted(bounds, record)
+        powers = cum[at].transpose(1, 0, 2)
+        # growth bound per block, then per recorded segment (the product of its blocks' bounds)
+        if len(starts):
+            hi, lo = np.maximum.reduceat(shape, starts), np.minimum.reduceat(shape, starts)
+            length = np.diff(bounds).astype(float)[:, None, None]
+            worst = np.maximum(np.abs(1 - np.multiply.outer(hi, rates)[:, :, None] * lam),
+                               np.abs(1 - np.multiply.outer(lo, rates)[:, :, None] * lam))
+            g = np.maximum(worst, 1.0) ** length
+            seg = np.searchsorted(starts, record[:-1])  # each recorded segment's first block
+            growth = np.ones_like(powers)
+            if len(seg):
+                growth[:, :-1] = np.multiply.reduceat(g, seg, axis=0).transpose(1, 0, 2)
+        else:
+            growth = np.ones_like(powers)
+    return Products(rates, record, powers, growth, schedule, int(epochs), lam)
+
+
+def _loss(min_loss: float, weight: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """The MSE at products ``p`` (..., m): L* + Σ λᵢz₀ᵢ²Pᵢ², summed in index order."""
+    loss = np.full(p.shape[:-1], min_loss)
+    for i, w in enumerate(weight):
+        loss = loss + w * p[..., i] ** 2
+    return loss
+
+
+def divergence_epochs(prod: Products, quad: Quadratic, z0, limit: float) -> np.ndarray:
+    """For the start ``z0`` (eigen-coordinates of θ₀ − θ*): each peak rate's first epoch whose loss
+    passes ``limit`` (or stops being finite), −1 where none does up to the run's end.
+
+    Exact: a stretch between recorded epochs is walked epoch by epoch (vectorised) only where the
+    growth bound says its loss could pass the limit.
+    """
+    weight = quad.eigenvalues * np.asarray(z0, dtype=float) ** 2
+    out = np.full(len(prod.rates), -1, dtype=np.int64)
+    with np.errstate(all="ignore"):
+        upper = _loss(quad.min_loss, weight, np.abs(prod.powers) * prod.growth)
+        suspect = ~(np.isfinite(upper) & (upper <= limit))
+        for r in np.flatnonzero(suspect.any(axis=1)):
+            for j in np.flatnonzero(suspect[r]):
+                a = int(prod.epochs[j])
+                b = int(prod.epochs[j + 1]) if j + 1 < len(prod.epochs) else a
+                p = np.vstack([prod.powers[r, j][None, :],
+                               prod.powers[r, j] * np.cumprod(factors(prod, r, a, b), axis=0)])
+                loss = _loss(quad.min_loss, weight, p)
+                bad = np.flatnonzero(~(np.isfinite(loss) & (loss <= limit)))
+                if len(bad):
+                    out[r] = a + int(bad[0])
+                    break
+    return out
+
+
+def products_at(prod: Products, r: int, epochs) -> np.ndarray:
+    """The products at any epochs of the run (rows) for the peak rate ``rates[r]``: the recorded ones
+    as stored, others walked from the recorded epoch before them."""
+    epochs = np.asarray(epochs, dtype=np.int64)
+    out = np.empty((len(epochs), len(prod.eigenvalues)))
+    with np.errstate(all="ignore"):
+        for n, k in enumerate(epochs.tolist()):
+            j = int(np.searchsorted(prod.epochs, k, side="right")) - 1
+            a = int(prod.epochs[j])
+            out[n] = prod.powers[r, j] if a == k else \
+                prod.powers[r, j] * np.prod(factors(prod, r, a, k), axis=0)
+    return out
+
+
+def descend(quad: Quadratic, w0, b0, *, lr: float, epochs: int, schedule: Schedule,
+            max_points: int = 400) -> History:
+    """The literal loop's history with the rate ``schedule.rates(lr, epochs)``, in closed form.
+
+    A schedule whose rate never changes goes through :meth:`Quadratic.descend` itself, so it
+    reproduces the constant-rate numbers exactly.
+    """
+    if schedule.is_constant(epochs):
+        return quad.descend(w0, b0, lr=lr, epochs=epochs, max_points=max_points)
+    theta0 = np.append(np.asarray(w0, dtype=float), float(b0))
+    z0 = quad.eigenvectors.T @ (theta0 - quad.optimum)
+    with np.errstate(all="ignore"):
+        limit = divergence_limit(checked_start_loss(float(quad.train_loss(theta0))))
+    prod = products(quad, [lr], schedule, epochs, record_epochs(epochs, max_points))
+    d = int(divergence_epochs(prod, quad, z0, limit)[0])
+    diverged_at = None if d < 0 else d
+    kept = record_epochs(epochs, max_points, diverged_at)
+    with np.errstate(all="ignore"):
+        z = z0 * products_at(prod, 0, kept)
+        theta = quad.optimum + z @ quad.eigenvectors.T
+        grad = (z * quad.eigenvalues) @ quad.eigenvectors.T
+        train = quad.min_loss + (z ** 2) @ quad.eigenvalues
+    return History(
+        epochs=kept.astype(np.int64), weights=theta[:, :-1], bias=theta[:, -1],
+        train_loss=train, valid_loss=quad.valid_loss(theta), grad_w=grad[:, :-1],
+        grad_b=grad[:, -1], lr=float(lr), epochs_requested=int(epochs), diverged_at=diverged_at)
