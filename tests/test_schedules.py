@@ -11,6 +11,7 @@ from conftest import experiment_of
 
 from gd_core.descent import gradient_descent
 from gd_core.model import init_tutorial
+from gd_core.schedule_theory import schedule_theory
 from gd_core.scheduled import descend
 from gd_core.schedules import SCHEDULES, Schedule
 
@@ -158,3 +159,42 @@ def test_bad_parameters_are_refused_with_a_message(bad):
 def test_a_warmup_must_end_before_the_run():
     with pytest.raises(ValueError, match="warm-up"):
         Schedule("cosine", warmup=100).shape(100)
+
+
+# --- the theory of a run with a schedule --------------------------------------------------------------
+
+@pytest.mark.parametrize("key, standardize", [("seattle", True), ("clemson", False)])
+@pytest.mark.parametrize("kind, share", [("exponential", 2.5), ("step", 1.8), ("inverse-time", 3.0)])
+def test_grows_until_matches_the_loops_loss_turning_down(kind, share, key, standardize):
+    exp = experiment_of(key, ("tmax", "tmin"), standardize)
+    schedule = Schedule(kind, **PARAMS[kind])
+    lr = share * exp.theory.critical_lr
+    loop = loop_run(exp, schedule, lr, 300, max_points=301)
+    assert loop.diverged_at is None
+    th = schedule_theory(exp.quadratic, lr, schedule, 300, loop.diverged_at)
+    k = th.grows_until
+    assert th.starts_too_big and th.falls_under == k and th.rescued
+    loss = loop.train_loss
+    assert int(np.argmax(loss)) == k  # the loss peaks where the theory says the growth stops
+    assert loss[k] > loss[k - 1] and loss[k + 1] < loss[k]
+    assert np.all(np.diff(loss[k:k + 50]) < 0)  # every direction shrinks from there on
+    # each direction's total factor is the plain product of 1 − η_t λᵢ
+    rates = np.array(plain_rates(schedule, lr, 300))
+    np.testing.assert_allclose(th.factors, [np.prod(1 - rates * lam) for lam in exp.quadratic.eigenvalues],
+                               rtol=1e-12)
+    assert th.growing_epochs == int(np.sum(rates * exp.quadratic.lambda_max > 2)) == k
+
+
+def test_a_run_that_diverges_is_not_rescued_and_a_warmup_can_make_the_step_too_big_later():
+    exp = experiment_of("seattle", ("tmax",), True)
+    lr = 3 * exp.theory.critical_lr
+    w0, b0 = start(exp)
+    cosine = Schedule("cosine")
+    h = descend(exp.quadratic, w0, b0, lr=lr, epochs=400, schedule=cosine)
+    th = schedule_theory(exp.quadratic, lr, cosine, 400, h.diverged_at)
+    assert h.diverged and th.rescued is False and th.starts_too_big
+    warm = Schedule("exponential", decay_rate=0.5, decay_epochs=10, warmup=20)
+    th = schedule_theory(exp.quadratic, lr, warm, 400)
+    (a, b), = th.too_big
+    assert a == 6 and th.rescued is None  # 3·(t + 1)/20 > 1 from t = 6; no start given
+    assert not schedule_theory(exp.quadratic, 0.5 * exp.theory.critical_lr, warm, 400, None).too_big
