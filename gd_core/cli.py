@@ -17,6 +17,7 @@ import numpy as np
 
 from gd_core.cli_export import add_export_command
 from gd_core.cli_inspect import cmd_inspect
+from gd_core.cli_schedule import add_schedule_args, report_part, schedule_from, summary_line
 from gd_core.data import FILL_STRATEGIES, make_problem
 from gd_core.experiment import INITS, Experiment
 from gd_core.importer import import_weather
@@ -98,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="descend on standardised predictors (results in original units)")
     fit.add_argument("--fill", choices=FILL_STRATEGIES, default="ffill")
     fit.add_argument("--json", action="store_true", help="print one JSON object")
+    add_schedule_args(fit)
     fit.set_defaults(handler=cmd_fit)
     inspect = sub.add_parser("inspect", help="show what the importer detects in a weather file")
     inspect.add_argument("file", help="a weather CSV (NOAA, GHCN, Meteostat, Open-Meteo, DWD, ...)")
@@ -122,10 +124,11 @@ def fit_report(args) -> dict:
         raise ValueError(f"--w0 has {len(args.w0)} values for {problem.n_features} predictors: "
                          f"give {problem.n_features} or one")
     w0, b0 = exp.initial(args.init, args.w0, args.b0)
+    schedule = schedule_from(args)
     # A rate so large that η·λ overflows is a run that diverges on its first step: the history says
     # so (diverged_at=1, last finite state kept); the overflow itself is not an error worth a warning.
     with np.errstate(over="ignore", invalid="ignore"):
-        history = exp.run(w0, b0, lr=args.lr, epochs=args.epochs)
+        history = exp.run(w0, b0, lr=args.lr, epochs=args.epochs, schedule=schedule)
     w, b = exp.to_original(history.final_weights, history.final_bias)
     th, opt = exp.theory, exp.optimum
     return {
@@ -139,7 +142,7 @@ def fit_report(args) -> dict:
         "theory": {"critical_lr": th.critical_lr, "optimal_lr": th.optimal_lr,
                    "condition_number": th.condition_number,
                    "eigenvalues": [float(v) for v in th.eigenvalues]},
-    }
+    } | ({"schedule": report_part(exp, schedule, args.lr, args.epochs, history)} if schedule else {})
 
 
 def _json_safe(value):
@@ -175,6 +178,8 @@ def _summary(args, r: dict) -> str:
     cond = th["condition_number"]
     lines.append(f"theory   critical lr {th['critical_lr']:.4g}, optimal lr {th['optimal_lr']:.4g}, "
                  f"condition number {cond:.4g}" if cond else "condition number inf (singular)")
+    if summary_line(r):
+        lines.append(summary_line(r))
     if r["diverged"]:
         lines.append(f"DIVERGED at epoch {r['diverged_at']:,}; the numbers above are the last "
                      f"finite state (epoch {r['epochs_run']:,})")

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from gd_core import scheduled
 from gd_core.data import Problem
 from gd_core.descent import History
 from gd_core.model import init_params, init_tutorial
@@ -54,8 +55,12 @@ class Experiment:
             b = float(b0)
         return w, b
 
-    def run(self, w0, b0, *, lr: float, epochs: int, max_points: int = 400) -> History:
-        """Full-batch descent from (w0, b0) in the model's space, computed in closed form."""
+    def run(self, w0, b0, *, lr: float, epochs: int, max_points: int = 400, schedule=None) -> History:
+        """Full-batch descent from (w0, b0) in the model's space, computed in closed form (``schedule``:
+        a :class:`~gd_core.schedules.Schedule` whose peak rate is ``lr``; None for a constant rate)."""
+        if schedule is not None:
+            return scheduled.descend(self.quadratic, w0, b0, lr=lr, epochs=epochs, schedule=schedule,
+                                      max_points=max_points)
         return self.quadratic.descend(w0, b0, lr=lr, epochs=epochs, max_points=max_points)
 
     def to_original(self, w, b):

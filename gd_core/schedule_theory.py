@@ -64,14 +64,14 @@ class ScheduleTheory:
     def rescued(self) -> bool | None:
         """The step was too big for a while, and the run came back without diverging (None when the
         divergence stop is unknown)."""
-        if not self.too_big or self.diverged_at is not None and self.diverged_at >= 0:
+        if not self.too_big or (self.diverged_at is not None and self.diverged_at >= 0):
             return False
         if self.diverged_at == -1:
             return None
         return not self.still_too_big
 
     def to_dict(self) -> dict:
-        return {"schedule": self.schedule.to_dict(), "peak_lr": self.peak_lr,
+        return {"peak_lr": self.peak_lr,
                 "final_lr": self.final_lr, "critical_lr": self.critical_lr,
                 "too_big": [list(s) for s in self.too_big], "growing_epochs": self.growing_epochs,
                 "falls_under_at": self.falls_under, "grows_until": self.grows_until,
