@@ -24,17 +24,17 @@ from gd_core.quadratic import Quadratic
 from gd_core.schedules import Schedule
 
 WINDOW = 1 << 15  # factors (epochs × rates × directions) computed per vectorised step
+SERIES_BELOW = 0.25  # a factor 1 − x with x ≤ this may come from the series of log(1 − x)
+SERIES_MAX, TINY = 1e3, 1e-150  # columns with ηλ above SERIES_MAX are always walked
 
 
 @dataclass(frozen=True)
 class Products:
-    """``powers[r, j, i]`` = ∏_{t < epochs[j]} (1 − rates[r]·s_t·λᵢ); ``growth[r, j, i]`` ≥ 1 bounds
-    |P(k)/P(epochs[j])| for every k from epochs[j] to epochs[j + 1] (1 after the last)."""
+    """``powers[r, j, i]`` = ∏_{t < epochs[j]} (1 − rates[r]·s_t·λᵢ), s_t the schedule's shape."""
 
     rates: np.ndarray  # (R,) peak rates
     epochs: np.ndarray  # (F,) recorded epochs
     powers: np.ndarray  # (R, F, m)
-    growth: np.ndarray  # (R, F, m)
     schedule: Schedule
     n_epochs: int  # the run's length (the schedule's clock depends on it: cosine)
     eigenvalues: np.ndarray  # (m,)
@@ -46,41 +46,69 @@ def factors(prod: Products, r: int, start: int, stop: int) -> np.ndarray:
     return 1 - eta[:, None] * prod.eigenvalues[None, :]
 
 
+def series_terms(epochs: int) -> int:
+    """Terms of ``log(1 − x) = −Σ xⁿ/n`` for x ≤ SERIES_BELOW to stay within 1e-17 over ``epochs``."""
+    n = 1
+    while epochs * SERIES_BELOW ** (n + 1) / ((n + 1) * (1 - SERIES_BELOW)) > 1e-17:
+        n += 1
+    return n
+
+
 def products(quad: Quadratic, rates, schedule: Schedule, epochs: int, record) -> Products:
     """The cumulative products at the epochs ``record`` (sorted, from 0, ≤ ``epochs``) for every peak
-    rate in ``rates``."""
+    rate in ``rates``.
+
+    The run is cut into blocks (at the recorded epochs and every few hundred epochs). A block's
+    product is walked factor by factor for the columns (rate, direction) whose ``η_t λᵢ`` exceeds
+    ``SERIES_BELOW`` somewhere in it; for every other column its logarithm is the series
+    ``−Σₙ (ηλᵢ)ⁿ/n · Σₜ sₜⁿ``, whose sums of powers of the schedule's shape are shared by every rate
+    and direction (one matrix product). The blocks' logarithms and signs then accumulate.
+    """
     rates = np.asarray(rates, dtype=float)
     record = np.asarray(record, dtype=np.int64)
     lam = quad.eigenvalues
     shape = schedule.shape(epochs)
-    rows = max(1, WINDOW // max(1, len(rates) * len(lam)))
+    r, m = len(rates), len(lam)
+    with np.errstate(all="ignore"):
+        c = (rates[:, None] * lam[None, :]).ravel()  # ηλᵢ per column
+    rows = max(64, WINDOW // max(1, len(c)))
     bounds = np.union1d(np.union1d(record, np.arange(0, epochs, rows)), [epochs]).astype(np.int64)
     starts = bounds[:-1]  # block q covers the updates starts[q] … bounds[q + 1] − 1
-    blocks = []
+    if not len(starts):
+        return Products(rates, record, np.ones((r, len(record), m)), schedule, int(epochs), lam)
     with np.errstate(all="ignore"):
-        for a in range(0, epochs, rows):  # windows of whole blocks: about WINDOW factors each
+        terms = series_terms(epochs)
+        sums = np.empty((len(starts), terms))
+        power = shape.copy()
+        for n in range(terms):  # Σₜ sₜⁿ per block, n = 1 … terms
+            sums[:, n] = np.add.reduceat(power, starts)
+            power *= shape
+        n = np.arange(1, terms + 1)[:, None]
+        coef = np.where(c <= SERIES_MAX, c, 0.0)[None, :] ** n / n
+        # no subnormal numbers in the product (they cost ~100× a normal one); what is dropped is
+        # < 1e-18 of a log (blocks are ≤ 32,768 epochs, ηλ ≤ SERIES_MAX, terms ≤ SERIES_BELOWⁿ)
+        sums[sums < TINY] = 0.0
+        coef[coef < TINY] = 0.0
+        logmag = -np.einsum("qn,nc->qc", sums, coef)  # not BLAS: its threads stall on a busy machine
+        sign = np.ones_like(logmag)
+        for a in range(0, epochs, rows):  # windows of whole blocks, walked where the series may not go
             b = min(a + rows, epochs)
-            local = starts[(starts >= a) & (starts < b)] - a
-            f = 1 - np.multiply.outer(shape[a:b], rates)[:, :, None] * lam
-            blocks.append(np.multiply.reduceat(f, local, axis=0))
-        block = np.concatenate(blocks) if blocks else np.ones((0, len(rates), len(lam)))
-        cum = np.concatenate([np.ones((1, len(rates), len(lam))), np.cumprod(block, axis=0)])
+            need = np.flatnonzero((c * shape[a:b].max() > SERIES_BELOW) | (c > SERIES_MAX))
+            if not len(need):
+                continue
+            q0, q1 = np.searchsorted(starts, [a, b])
+            f = np.multiply.outer(shape[a:b], c[need])
+            np.subtract(1, f, out=f)
+            block = np.multiply.reduceat(f, starts[q0:q1] - a, axis=0)
+            logmag[q0:q1, need] = np.log(np.abs(block))
+            sign[q0:q1, need] = np.sign(block)
+        cum = np.zeros((len(bounds), len(c)))
+        np.cumsum(logmag, axis=0, out=cum[1:])
+        sgn = np.ones((len(bounds), len(c)))
+        np.cumprod(sign, axis=0, out=sgn[1:])
         at = np.searchsorted(bounds, record)
-        powers = cum[at].transpose(1, 0, 2)
-        # growth bound per block, then per recorded segment (the product of its blocks' bounds)
-        if len(starts):
-            hi, lo = np.maximum.reduceat(shape, starts), np.minimum.reduceat(shape, starts)
-            length = np.diff(bounds).astype(float)[:, None, None]
-            worst = np.maximum(np.abs(1 - np.multiply.outer(hi, rates)[:, :, None] * lam),
-                               np.abs(1 - np.multiply.outer(lo, rates)[:, :, None] * lam))
-            g = np.maximum(worst, 1.0) ** length
-            seg = np.searchsorted(starts, record[:-1])  # each recorded segment's first block
-            growth = np.ones_like(powers)
-            if len(seg):
-                growth[:, :-1] = np.multiply.reduceat(g, seg, axis=0).transpose(1, 0, 2)
-        else:
-            growth = np.ones_like(powers)
-    return Products(rates, record, powers, growth, schedule, int(epochs), lam)
+        powers = (sgn[at] * np.exp(cum[at])).reshape(len(record), r, m).transpose(1, 0, 2)
+    return Products(rates, record, np.ascontiguousarray(powers), schedule, int(epochs), lam)
 
 
 def _loss(min_loss: float, weight: np.ndarray, p: np.ndarray) -> np.ndarray:
@@ -91,17 +119,39 @@ def _loss(min_loss: float, weight: np.ndarray, p: np.ndarray) -> np.ndarray:
     return loss
 
 
+def growth(prod: Products, rows: np.ndarray) -> np.ndarray:
+    """``(len(rows), F, m)``, ≥ 1: a bound on |P(k)/P(epochs[j])| for every k from epochs[j] to
+    epochs[j + 1] (1 after the last), for the peak rates ``rates[rows]``.
+
+    ``|1 − ηsλ|`` exceeds 1 only where ηsλ > 2 (s ≥ 0), and is then at most ηλ·max(s) − 1 on a segment.
+    """
+    out = np.ones((len(rows), len(prod.epochs), len(prod.eigenvalues)))
+    if len(prod.epochs) < 2 or not len(rows):
+        return out
+    shape = prod.schedule.shape(prod.n_epochs)
+    top = prod.rates[rows][:, None, None] * np.maximum.reduceat(shape, prod.epochs[:-1])[None, :, None] \
+        * prod.eigenvalues[None, None, :]
+    length = np.diff(prod.epochs).astype(float)[None, :, None]
+    with np.errstate(all="ignore"):
+        out[:, :-1] = np.where(top > 2, np.abs(top - 1) ** length, 1.0)
+    return out
+
+
 def divergence_epochs(prod: Products, quad: Quadratic, z0, limit: float) -> np.ndarray:
     """For the start ``z0`` (eigen-coordinates of θ₀ − θ*): each peak rate's first epoch whose loss
     passes ``limit`` (or stops being finite), −1 where none does up to the run's end.
 
     Exact: a stretch between recorded epochs is walked epoch by epoch (vectorised) only where the
-    growth bound says its loss could pass the limit.
+    growth bound (:func:`growth`) says its loss could pass the limit.
     """
     weight = quad.eigenvalues * np.asarray(z0, dtype=float) ** 2
     out = np.full(len(prod.rates), -1, dtype=np.int64)
+    peak = float(prod.schedule.shape(prod.n_epochs).max()) if prod.n_epochs else 0.0
     with np.errstate(all="ignore"):
-        upper = _loss(quad.min_loss, weight, np.abs(prod.powers) * prod.growth)
+        magnitude = np.abs(prod.powers)
+        grows = np.flatnonzero(prod.rates * peak * quad.lambda_max > 2)  # the others never grow
+        magnitude[grows] *= growth(prod, grows)
+        upper = _loss(quad.min_loss, weight, magnitude)
         suspect = ~(np.isfinite(upper) & (upper <= limit))
         for r in np.flatnonzero(suspect.any(axis=1)):
             for j in np.flatnonzero(suspect[r]):

@@ -198,3 +198,38 @@ def test_a_run_that_diverges_is_not_rescued_and_a_warmup_can_make_the_step_too_b
     (a, b), = th.too_big
     assert a == 6 and th.rescued is None  # 3·(t + 1)/20 > 1 from t = 6; no start given
     assert not schedule_theory(exp.quadratic, 0.5 * exp.theory.critical_lr, warm, 400, None).too_big
+
+
+# --- many peak rates at once (the live chart's table) ---------------------------------------------------
+
+@pytest.mark.parametrize("kind", ["step", "exponential", "inverse-time", "cosine"])
+@pytest.mark.parametrize("epochs", [500, 20_000])
+def test_the_grid_of_rates_equals_a_plain_cumulative_product_and_its_divergence_stops(kind, epochs):
+    """Every rate of a 1/1000 … 10× critical grid at once: the products at the recorded epochs equal
+    ``np.cumprod`` of the plainly written factors, and each rate's divergence epoch is the first epoch of
+    that plain product's loss past the limit."""
+    from gd_core.descent import divergence_limit, record_epochs
+    from gd_core.scheduled import divergence_epochs, products
+
+    exp = experiment_of("clemson", ("tmax", "tmin"), True)
+    q = exp.quadratic
+    schedule = Schedule(kind, decay_rate=0.5, decay_epochs=max(epochs // 100, 1), warmup=epochs // 50)
+    rates = exp.theory.critical_lr * np.geomspace(1e-3, 10, 41)
+    record = record_epochs(epochs, 200)
+    prod = products(q, rates, schedule, epochs, record)
+    w0, b0 = start(exp)
+    z0 = q.eigenvectors.T @ (np.append(w0, b0) - q.optimum)
+    limit = divergence_limit(float(q.train_loss(np.append(w0, b0))))
+    found = divergence_epochs(prod, q, z0, limit)
+    for r, lr in enumerate(rates):
+        eta = np.array(plain_rates(schedule, lr, epochs))
+        with np.errstate(all="ignore"):
+            factors = 1 - eta[:, None] * q.eigenvalues
+            plain = np.vstack([np.ones(len(q.eigenvalues)), np.cumprod(factors, axis=0)])
+            loss = q.min_loss + (z0 ** 2 * plain ** 2) @ q.eigenvalues
+        over = np.flatnonzero(~(np.isfinite(loss) & (loss <= limit)))
+        expected = int(over[0]) if len(over) else -1
+        assert found[r] == expected, (r, lr / exp.theory.critical_lr)
+        ok = record < (expected if expected >= 0 else epochs + 1)
+        np.testing.assert_allclose(prod.powers[r][ok], plain[record[ok]], rtol=1e-10, atol=1e-300)
+    assert (found >= 0).any() and (found < 0).any()
