@@ -16,8 +16,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gd_core import scheduled
 from gd_core.descent import checked_start_loss, divergence_limit, record_epochs
 from gd_core.quadratic import Quadratic
+from gd_core.schedules import Schedule
 
 
 @dataclass(frozen=True)
@@ -32,12 +34,23 @@ class RateTable:
     epochs: np.ndarray  # (F,)
     powers: np.ndarray  # (R, F, m)
     frames: int  # the recording budget the epochs come from
+    schedule: Schedule | None = None  # with a schedule: powers[r, j, i] = ∏_{t<epochs[j]} (1 − η_{r,t} λᵢ)
+
+    def products(self, quad: Quadratic) -> scheduled.Products:
+        return scheduled.Products(self.rates, self.epochs, self.powers, self.schedule,
+                                  int(self.epochs[-1]), quad.eigenvalues)
 
 
-def rate_table(quad: Quadratic, rates, epochs: int, frames: int) -> RateTable:
-    """Powers at the recorded epochs of an ``epochs``-long run, for every rate in ``rates``."""
+def rate_table(quad: Quadratic, rates, epochs: int, frames: int,
+               schedule: Schedule | None = None) -> RateTable:
+    """Powers at the recorded epochs of an ``epochs``-long run, for every rate in ``rates``; with a
+    ``schedule`` (``rates`` its peak rates), the cumulative products ∏ₜ (1 − η_t λᵢ) instead, so the
+    browser combines them with a start exactly as it does the powers."""
     rates = np.asarray(rates, dtype=float)
     kept = record_epochs(epochs, frames)
+    if schedule is not None and not schedule.is_constant(epochs):
+        return RateTable(rates, kept, scheduled.products(quad, rates, schedule, epochs, kept).powers,
+                         frames, schedule)
     powers = np.stack([quad.powers(float(lr), kept) for lr in rates]) if len(rates) else \
         np.zeros((0, len(kept), len(quad.eigenvalues)))
     return RateTable(rates, kept, powers, frames)
@@ -71,7 +84,9 @@ def endings(quad: Quadratic, table: RateTable, w0, b0: float, epochs: int) -> En
     with np.errstate(all="ignore"):
         limit = divergence_limit(checked_start_loss(float(quad.train_loss(theta0))))
     r, m = len(table.rates), len(quad.eigenvalues)
-    diverged = quad.divergence_epochs(z0, table.rates, epochs, limit)
+    prod = table.products(quad) if table.schedule is not None else None
+    diverged = quad.divergence_epochs(z0, table.rates, epochs, limit) if prod is None else \
+        scheduled.divergence_epochs(prod, quad, z0, limit)
     keep = np.full(r, len(table.epochs), dtype=np.int64)
     extra = np.full((r, 2), -1, dtype=np.int64)
     extra_powers = np.zeros((r, 2, m))
@@ -85,7 +100,8 @@ def endings(quad: Quadratic, table: RateTable, w0, b0: float, epochs: int) -> En
         tail = kept[n:]
         keep[i] = n
         extra[i, :len(tail)] = tail
-        extra_powers[i, :len(tail)] = quad.powers(float(table.rates[i]), tail)
+        extra_powers[i, :len(tail)] = quad.powers(float(table.rates[i]), tail) if prod is None else \
+            scheduled.products_at(prod, int(i), tail)
     return Endings(diverged, keep, extra, extra_powers)
 
 
