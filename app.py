@@ -6,7 +6,7 @@ import streamlit as st
 
 from gd_ui.figures.present import chart_height
 from gd_ui.status import run_status
-from gd_ui.widgets import cache, chart, classroom, frame, live, poll, results
+from gd_ui.widgets import cache, chart, classroom, frame, live, poll, results, schedule_view
 
 INTRO = ("Predict tomorrow's maximum temperature from today's weather by full-batch gradient descent, "
          "exactly as the tutorial does — every epoch computed, the charts show up to 200 of them. "
@@ -24,7 +24,8 @@ def main() -> None:
     poll.teacher_panel(f, row)
     if asking:
         classroom.ask(f)
-    history = cache.descent(f.dataset.key, f.exp, f.model, tuple(f.w0), f.b0, f.run.lr, f.run.epochs)
+    history = cache.descent(f.dataset.key, f.exp, f.model, tuple(f.w0), f.b0, f.run.lr, f.run.epochs,
+                            schedule=f.run.schedule)
     messages = []
     if predict:
         right, text = classroom.verdict(f)
@@ -33,6 +34,7 @@ def main() -> None:
     kind, sentence = run_status(history, f.exp.theory, f.exp.optimum.train)
     ALERT[kind](sentence)
     messages.append(sentence)
+    messages += [s for s in [schedule_view.status(f, history)] if s]
     preset = classroom.active_preset(f)
     if preset and not f.on_stage:
         st.caption(f"Preset “{preset.label}”: {preset.claim}")
@@ -40,6 +42,7 @@ def main() -> None:
         live.live_chart(f, history, list(f.run.rates), chart_height(*messages) if f.on_stage else 600)
     else:
         chart.static_chart(f, history, messages, classroom.question_of(f))
+    schedule_view.strip(f, history)
     results.loss_and_numbers(f, history)
 
 

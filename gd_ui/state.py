@@ -38,6 +38,10 @@ KEYS = (
     Key("w0", "widgets.sidebar", -0.5, True, "initial weight of the shown predictor (original units)"),
     Key("b0", "widgets.sidebar", 10.0, True, "initial bias (original units)"),
     Key("epochs", "widgets.sidebar", 10_000, True, "epochs"),
+    Key("sched", "widgets.schedule_controls", "constant", True, "learning-rate schedule"),
+    Key("sched_r", "widgets.schedule_controls", "0.5", True, "schedule's decay rate r"),
+    Key("sched_k", "widgets.schedule_controls", "100", True, "schedule's decay epochs K"),
+    Key("sched_w", "widgets.schedule_controls", "0", True, "warm-up epochs W"),
     # presenter mode (gd_ui.widgets.presenter)
     Key("presenter_on", "widgets.presenter", False, False, "presenter mode; the URL flag is ?present=1"),
     # the playground (app.py)

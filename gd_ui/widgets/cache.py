@@ -57,9 +57,10 @@ def experiment(key: str, _frame, model: Model) -> Experiment:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def descent(key: str, _exp: Experiment, model: Model, w0: tuple, b0: float, lr: float, epochs: int,
-            frames: int = FRAMES):
-    """The run, in original units (closed form: milliseconds at any epoch count)."""
-    history = _exp.run(np.asarray(w0), b0, lr=lr, epochs=epochs, max_points=frames)
+            frames: int = FRAMES, schedule=None):
+    """The run, in original units (closed form: milliseconds at any epoch count; ``schedule``: a
+    learning-rate schedule whose peak is ``lr``)."""
+    history = _exp.run(np.asarray(w0), b0, lr=lr, epochs=epochs, max_points=frames, schedule=schedule)
     return _exp.history_in_original_units(history)
 
 

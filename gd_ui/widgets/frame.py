@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import streamlit as st
@@ -20,6 +20,7 @@ from gd_ui.datasets import Dataset
 from gd_ui.pages import BY_KEY
 from gd_ui.widgets import presenter, sidebar
 from gd_ui.widgets.cache import Model
+from gd_ui.widgets.schedule_controls import schedule_controls
 
 LOG = logging.getLogger("descent_lab")
 # Ours, for every page: captions in a grey that passes 4.5:1 (the theme fades them to 3:1), a visible focus
@@ -82,6 +83,7 @@ def open_page(key: str, *, needs: str = "run", header: bool = True) -> Frame:
     if needs == "model":
         return Frame(on_stage, dataset, model, exp)
     run = sidebar.run_controls(exp, model, dataset.key, run_box)
+    run = replace(run, schedule=schedule_controls(run_box, run.epochs))
     w0, b0 = sidebar.start_in_model_space(exp, model, run)
     return Frame(on_stage, dataset, model, exp, run, w0, b0)
 

@@ -78,9 +78,10 @@ def _on_failed() -> None:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _blob(key: str, _exp, model, options: tuple, epochs: int, _data, base: tuple):
-    """The rate table for one dataset, model, epoch count and rate grid: computed once, in milliseconds."""
-    table = rate_table(_exp.quadratic, [float(o) for o in options], epochs, FRAMES)
+def _blob(key: str, _exp, model, options: tuple, epochs: int, _data, base: tuple, schedule=None):
+    """The rate table for one dataset, model, epoch count, rate grid (and schedule: then the products
+    for the grid's peak rates): computed once, in milliseconds."""
+    table = rate_table(_exp.quadratic, [float(o) for o in options], epochs, FRAMES, schedule)
     return table_blob(_exp, table, list(options), _data, np.asarray(base)), table
 
 
@@ -93,7 +94,8 @@ def live_chart(f: Frame, history, options: list[str], height: int) -> None:
     """The live chart for the sidebar's current run; ``options`` is the rate slider's grid."""
     data = descent_data(f.exp, history, f.model.index, f.dataset)
     base = init_tutorial(len(f.model.predictors))[0]
-    blob, table = _blob(f.dataset.key, f.exp, f.model, tuple(options), f.run.epochs, data, tuple(base))
+    blob, table = _blob(f.dataset.key, f.exp, f.model, tuple(options), f.run.epochs, data, tuple(base),
+                        f.run.schedule)
     ends = endings(f.exp.quadratic, table, f.w0, f.b0, f.run.epochs)
     run = hashlib.sha1(repr((blob.digest, f.run.lr_text, f.run.w0, f.run.b0)).encode()).hexdigest()[:12]
     TABLE(key="live_table", data=blob.data, height=0)

@@ -15,6 +15,7 @@ import streamlit as st
 
 from gd_core.experiment import Experiment
 from gd_core.model import init_tutorial
+from gd_core.schedules import CONSTANT, Schedule
 from gd_ui import controls, presets
 from gd_ui.datasets import BUNDLED, BUNDLED_BY_KEY, DEFAULT_KEY, Dataset
 from gd_ui.formats import kappa, sci
@@ -157,6 +158,7 @@ class Run:
     b0: float  # starting bias, original units
     epochs: int
     rates: tuple[str, ...] = ()  # the rate slider's options, ascending
+    schedule: Schedule = CONSTANT  # the learning-rate schedule (lr is its peak): widgets.schedule_controls
 
 
 WRITTEN = "_api_written"  # session key: widget keys a callback wrote since the last run
