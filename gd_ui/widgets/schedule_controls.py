@@ -34,11 +34,11 @@ def schedule_controls(box, epochs: int, prefix: str = "sched") -> Schedule:
                 "inverse-time": "η_t = η / (1 + r·t/K)"}[kind]
         r = float(box.select_slider("Decay rate r", DECAY_RATES, value="0.5", key=keys["r"],
                                     help=what, **BOUND))
-        k = int(box.select_slider("Decay epochs K", DECAY_EPOCHS, value="100", key=keys["k"],
-                                  format_func=lambda v: f"{int(v):,}", help=what, **BOUND))
+        k = int(box.select_slider("Decay epochs K", DECAY_EPOCHS, value="100", key=keys["k"],  # the URL
+                                  # spells an option as shown
+                                  help=what, **BOUND))
     forget_unknown(keys["w"], WARMUPS)
-    w = int(box.select_slider("Warm-up epochs W", WARMUPS, value="0", key=keys["w"],
-                              format_func=lambda v: f"{int(v):,}",
+    w = int(box.select_slider("Warm-up epochs W", WARMUPS, value="0", key=keys["w"],  # no format_func:
                               help="η_t = η·(t + 1)/W for the first W updates, then the schedule.", **BOUND))
     if w >= epochs:
         box.warning(f"The warm-up ({w:,} epochs) must be shorter than the run ({epochs:,} epochs): it is "
