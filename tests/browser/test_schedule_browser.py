@@ -13,10 +13,17 @@ from playwright.sync_api import Page, expect
 from gd_core.schedules import Schedule
 
 from .conftest import CHART, RERUN_TIMEOUT_MS, open_app, wait_idle
-from .test_playground_browser import B0, STATUS, W0, drag_steps, seattle  # noqa: F401  (a fixture)
+from .test_playground_browser import B0, STATUS, W0, drag_steps
 
 SCHEDULE = Schedule("exponential", 0.5, 100)
 QUERY = "/?sched=exponential&sched_r=0.5&sched_k=100&sched_w=0"
+
+
+@pytest.fixture(scope="module")
+def seattle():
+    from tests.conftest import experiment_of
+
+    return experiment_of("seattle", ("tmax",), False)
 
 
 def core_end(exp, lr: float, w0: float = W0, b0: float = B0, epochs: int = 10_000):
