@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from gd_core import scheduled
 from gd_core.quadratic import Quadratic, epochs_for_factor
 from gd_core.theory import CRAWL_BELOW, Theory, theory
 
@@ -74,7 +75,7 @@ class Sweep:
         return float(self.rates[hits[0]]) if hits.size else None
 
 
-def sweep(source, w0, b0, *, epochs: int, rates=None, n: int = 40) -> Sweep:
+def sweep(source, w0, b0, *, epochs: int, rates=None, n: int = 40, schedule=None) -> Sweep:
     """Full-batch descent at every rate of ``rates`` (default :func:`rate_grid` with ``n`` rates).
 
     Parameters
@@ -83,6 +84,7 @@ def sweep(source, w0, b0, *, epochs: int, rates=None, n: int = 40) -> Sweep:
     w0 : ndarray of shape (n_features,); b0 : float -- the common start
     epochs : epochs per run (≥ 1)
     rates : optional 1-D array of learning rates > 0 (sorted ascending in the result)
+    schedule : optional :class:`~gd_core.schedules.Schedule`; the rates are then its peak rates
     """
     quad, th = _parts(source)
     if isinstance(epochs, bool) or not isinstance(epochs, int | np.integer) or epochs < 1:
@@ -92,7 +94,9 @@ def sweep(source, w0, b0, *, epochs: int, rates=None, n: int = 40) -> Sweep:
         raise ValueError("rates must be a non-empty list of finite learning rates > 0")
     finals, diverged = [], []
     for lr in rates:
-        history = quad.descend(w0, b0, lr=float(lr), epochs=int(epochs), max_points=4)
+        history = quad.descend(w0, b0, lr=float(lr), epochs=int(epochs), max_points=4) if schedule is None \
+            else scheduled.descend(quad, w0, b0, lr=float(lr), epochs=int(epochs), schedule=schedule,
+                                   max_points=4)
         finals.append(float(history.train_loss[-1]))
         diverged.append(history.diverged_at)
     theta0 = np.append(np.asarray(w0, dtype=float), float(b0))

@@ -22,10 +22,13 @@ from gd_core.optimizers import OPTIMIZERS, check_hyper, check_rate, settings
 from gd_core.quadratic import Quadratic
 
 
-def trajectory(quad: Quadratic, w0, b0, *, method: str = "gd", lr: float, epochs: int,
+def trajectory(quad: Quadratic, w0, b0, *, method: str = "gd", lr: float, epochs: int, rates=None,
                **hyper) -> History:
     """Every epoch of ``method`` from (w0, b0) on ``quad``: the same numbers as ``optimize`` on the rows
     (full batch, ``max_points=None``) up to rounding, with the same divergence rule.
+
+    ``rates``: the rate η_t of every update t (a learning-rate schedule whose peak is ``lr``); every
+    method then takes its literal update with η_t in place of η, one epoch at a time.
 
     ``train_loss`` is the quadratic's loss (MSE + α‖w‖² when penalised); ``valid_loss`` is NaN.
     """
@@ -39,7 +42,11 @@ def trajectory(quad: Quadratic, w0, b0, *, method: str = "gd", lr: float, epochs
         raise ValueError(f"the start must be {len(quad.optimum) - 1} finite weights and a finite bias")
     with np.errstate(all="ignore"):
         limit = divergence_limit(checked_start_loss(float(quad.train_loss(theta0))))
-        if OPTIMIZERS[method].linear:
+        if rates is not None:
+            if len(rates) != epochs:
+                raise ValueError(f"rates has {len(rates)} entries for {epochs} epochs")
+            thetas = _stepped(quad, theta0, method, lr, given, epochs, limit, rates)
+        elif OPTIMIZERS[method].linear:
             errors = _linear_errors(quad, theta0 - quad.optimum, method, lr, given.get("beta", 0.0),
                                     epochs)
             thetas = quad.optimum + errors
@@ -82,11 +89,11 @@ def _all_powers(step: np.ndarray, state: np.ndarray, epochs: int) -> np.ndarray:
 
 
 def _stepped(quad: Quadratic, theta0: np.ndarray, method: str, lr: float, hyper: dict, epochs: int,
-             limit: float) -> np.ndarray:
-    """Any registered rule, one update per epoch, with the gradient ``H(θ - θ*)`` from the quadratic;
-    stops after the first epoch past the divergence limit."""
+             limit: float, rates=None) -> np.ndarray:
+    """Any registered rule, one update per epoch, with the gradient ``H(θ - θ*)`` from the quadratic
+    (update t at rate ``rates[t]`` when given); stops after the first epoch past the divergence limit."""
     optimizer = OPTIMIZERS[method]
-    step = partial(optimizer.rule, lr=lr, **hyper)
+    step = partial(optimizer.rule, **hyper)
     hessian, optimum = quad.hessian, quad.optimum
 
     def grad_at(theta):
@@ -94,8 +101,8 @@ def _stepped(quad: Quadratic, theta0: np.ndarray, method: str, lr: float, hyper:
 
     theta, state = theta0, optimizer.start(theta0)
     thetas = [theta]
-    for _ in range(epochs):
-        theta, state = step(theta, grad_at, state)
+    for t in range(epochs):
+        theta, state = step(theta, grad_at, state, lr=lr if rates is None else float(rates[t]))
         thetas.append(theta)
         loss = float(quad.train_loss(theta))
         if not (np.isfinite(loss) and np.isfinite(theta).all() and loss <= limit):

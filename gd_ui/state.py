@@ -66,6 +66,7 @@ KEYS = (
     Key("land_lr_<method>", "widgets.landscape", None, True, "each optimizer's rate"),
     Key("land_<method>_<hyper>", "widgets.landscape", None, True, "each optimizer's hyperparameters"),
     Key("land_mb_*", "widgets.landscape", None, True, "mini-batch run: batch, seed, rate, epochs"),
+    Key("land_sched*", "widgets.schedule_controls", None, True, "the landscape's schedule: kind, r, K, W"),
     # the step-through lesson (pages/4_Step_Through.py)
     Key("step_part", "pages/4_Step_Through.py", "one day", True, "step 1 or 2"),
     Key("step_epoch", "pages/4_Step_Through.py", 0, True, "epoch shown in step 2"),

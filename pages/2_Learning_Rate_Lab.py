@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gd_ui.widgets import frame, lab
+from gd_ui.widgets import frame, lab, lab_schedule
 
 
 def main() -> None:
@@ -15,6 +15,7 @@ def main() -> None:
                "which is what the tutorial's gradient ŷ − y descends.")
     runs = lab.sweep_section(f)
     lab.curves_section(f, runs)
+    lab_schedule.schedule_section(f, lab.N_RATES)
     lab.why_section(f)
     lab.standardisation_section(f)
 

@@ -233,3 +233,42 @@ def test_the_grid_of_rates_equals_a_plain_cumulative_product_and_its_divergence_
         ok = record < (expected if expected >= 0 else epochs + 1)
         np.testing.assert_allclose(prod.powers[r][ok], plain[record[ok]], rtol=1e-10, atol=1e-300)
     assert (found >= 0).any() and (found < 0).any()
+
+
+# --- the landscape's optimizers with a schedule -----------------------------------------------------------
+
+def test_every_optimizer_takes_the_schedule_with_its_literal_update():
+    from gd_core.trajectories import trajectory
+
+    exp = experiment_of("seattle", ("tmax",), True)
+    q = exp.quadratic
+    schedule = Schedule("step", decay_rate=0.5, decay_epochs=20, warmup=5)
+    lr = 1.6 * exp.theory.critical_lr
+    rates = plain_rates(schedule, lr, 150)
+    # gradient descent: the closed form of the schedule, every epoch
+    gd = trajectory(q, [0.0], 0.0, method="gd", lr=lr, epochs=150, rates=rates)
+    closed = descend(q, [0.0], 0.0, lr=lr, epochs=150, schedule=schedule, max_points=151)
+    np.testing.assert_allclose(np.column_stack([gd.weights, gd.bias]),
+                               np.column_stack([closed.weights, closed.bias]), rtol=1e-9, atol=1e-12)
+    # momentum, written out: v ← βv + g; θ ← θ − η_t·v
+    theta, v, beta = np.zeros(2), np.zeros(2), 0.9
+    out = [theta]
+    for t in range(150):
+        v = beta * v + q.hessian @ (theta - q.optimum)
+        theta = theta - rates[t] * v
+        out.append(theta)
+    mom = trajectory(q, [0.0], 0.0, method="momentum", lr=lr, epochs=150, rates=rates, beta=beta)
+    np.testing.assert_allclose(np.column_stack([mom.weights, mom.bias]), np.array(out)[:len(mom.epochs)],
+                               rtol=1e-12, atol=1e-12)
+    # a constant rate array is today's momentum (the closed-form matrix powers)
+    same = trajectory(q, [0.0], 0.0, method="momentum", lr=0.3, epochs=150, rates=[0.3] * 150, beta=beta)
+    today = trajectory(q, [0.0], 0.0, method="momentum", lr=0.3, epochs=150, beta=beta)
+    np.testing.assert_allclose(same.weights, today.weights, rtol=1e-9, atol=1e-12)
+    for method in ("nesterov", "rmsprop", "adam"):  # a constant array is today's run; a schedule is not
+        flat = trajectory(q, [0.0], 0.0, method=method, lr=0.1, epochs=150, rates=[0.1] * 150)
+        plain = trajectory(q, [0.0], 0.0, method=method, lr=0.1, epochs=150)
+        np.testing.assert_allclose(flat.weights, plain.weights, rtol=1e-9, atol=1e-12)
+        cosine = trajectory(q, [0.0], 0.0, method=method, lr=0.1, epochs=150,
+                            rates=Schedule("cosine").rates(0.1, 150))
+        assert cosine.weights[1] == pytest.approx(plain.weights[1], rel=1e-12)  # η₀ is the peak
+        assert not np.allclose(cosine.weights[-1], plain.weights[-1], rtol=1e-6)

@@ -74,10 +74,10 @@ def literal_run(key: str, _exp: Experiment, model: Model, w0: tuple, b0: float, 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def rate_sweep(key: str, _exp: Experiment, model: Model, w0: tuple, b0: float, epochs: int,
-               n: int) -> tuple[Sweep, float]:
-    """The sweep (closed form) and the seconds it took."""
+               n: int, schedule=None) -> tuple[Sweep, float]:
+    """The sweep (closed form; with a schedule, of its peak rate) and the seconds it took."""
     start = time.perf_counter()
-    result = sweep(_exp, np.asarray(w0), b0, epochs=epochs, n=n)
+    result = sweep(_exp, np.asarray(w0), b0, epochs=epochs, n=n, schedule=schedule)
     return result, time.perf_counter() - start
 
 
@@ -89,9 +89,11 @@ def penalised(key: str, _exp: Experiment, model: Model, l2: float) -> Quadratic:
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def path(key: str, _quad: Quadratic, model: Model, l2: float, method: str, lr: float, epochs: int,
-         w0: float, b0: float, hyper: tuple):
-    """One optimizer's every epoch on the (penalised) quadratic, cached by its own settings only."""
-    return trajectory(_quad, [w0], b0, method=method, lr=lr, epochs=epochs, **dict(hyper))
+         w0: float, b0: float, hyper: tuple, schedule=None):
+    """One optimizer's every epoch on the (penalised) quadratic, cached by its own settings only
+    (``schedule``: its rate per epoch, peak ``lr``; each update is then the literal one)."""
+    rates = None if schedule is None or schedule.is_constant(epochs) else schedule.rates(lr, epochs)
+    return trajectory(_quad, [w0], b0, method=method, lr=lr, epochs=epochs, rates=rates, **dict(hyper))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

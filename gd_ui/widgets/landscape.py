@@ -15,12 +15,14 @@ import pandas as pd
 import streamlit as st
 
 from gd_core.optimizers import OPTIMIZERS, epochs_to_within
+from gd_core.schedules import CONSTANT, Schedule
 from gd_ui.controls import nearest
 from gd_ui.figures.landscape import PathRun, Point, landscape_box, landscape_figure
 from gd_ui.figures.style import PALETTE, colour
 from gd_ui.formats import kappa, sci
 from gd_ui.widgets import cache
 from gd_ui.widgets.frame import Frame
+from gd_ui.widgets.schedule_controls import schedule_controls
 from gd_ui.widgets.sidebar import forget_unknown
 
 BOUND = dict(bind="query-params", persist_state="session")
@@ -46,6 +48,7 @@ class Settings:
     methods: tuple[str, ...]
     rates: dict
     hyper: dict  # {method: ((name, value), ...)}
+    schedule: Schedule = CONSTANT  # every optimizer's rate follows it (its η is the peak)
 
 
 def one_predictor(f: Frame):
@@ -62,6 +65,7 @@ def controls(f: Frame, model, exp) -> Settings:
     b0 = sb.slider("Start bias", -60.0, 60.0, 10.0, 0.1, key="land_b0", **BOUND)
     forget_unknown("land_epochs", EPOCHS)
     epochs = sb.select_slider("Epochs", EPOCHS, value=1000, key="land_epochs", **BOUND)
+    schedule = schedule_controls(sb, int(epochs), prefix="land_sched")
     x2 = float(np.mean(exp.model_problem.train.x[:, 0] ** 2))
     forget_unknown("land_l2", L2_SHARES)
     share = sb.select_slider("Ridge penalty α (× mean x²)", L2_SHARES, value="0", key="land_l2",
@@ -85,7 +89,7 @@ def controls(f: Frame, model, exp) -> Settings:
         rates[key] = _rate_slider(key, opt, critical, distance)
         hyper[key] = tuple((name, float(_decay_slider(key, opt, name))) for name in opt.hyper
                            if name != "eps")
-    return Settings(float(w0), float(b0), int(epochs), l2, tuple(methods), rates, hyper)
+    return Settings(float(w0), float(b0), int(epochs), l2, tuple(methods), rates, hyper, schedule)
 
 
 def _rate_slider(key: str, opt, critical: float, distance: float) -> float:
@@ -126,7 +130,7 @@ def map_section(f: Frame, model, exp, s: Settings) -> list[Point]:
                   else ""))
     with st.spinner("Running the optimizers…", show_time=True):
         runs = {m: cache.path(f.dataset.key, quad, model, s.l2, m, s.rates[m], s.epochs, s.w0, s.b0,
-                              s.hyper[m]) for m in s.methods}
+                              s.hyper[m], s.schedule) for m in s.methods}
     plain = exp.quadratic
     points = [Point("start", s.w0, s.b0, "circle-open", size=18),
               Point("least-squares optimum", float(plain.weights[0]), plain.bias, "star", size=20)]
