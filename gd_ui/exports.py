@@ -14,6 +14,7 @@ import pandas as pd
 
 from gd_core.descent import History
 from gd_core.experiment import Experiment
+from gd_core.schedule_theory import schedule_theory
 from gd_ui.formats import equation, num
 from gd_ui.safe import csv_safe
 from gd_ui.views import DescentData
@@ -22,9 +23,11 @@ GRADIENT_NOTE = ("gradients are of half the MSE, J = ½·mean((ŷ − y)²), the
                  "losses are MSE")
 
 
-def trajectory_frame(history: History, predictors) -> pd.DataFrame:
+def trajectory_frame(history: History, predictors, schedule=None) -> pd.DataFrame:
     """One row per recorded epoch — the epochs the charts show as frames (an odd number apart, so an
-    oscillation shows as one): epoch, weights, bias, training/validation MSE, gradients."""
+    oscillation shows as one): epoch, weights, bias, training/validation MSE, gradients; with a
+    learning-rate ``schedule``, also ``learning_rate``: η_t of the update taken at that epoch (empty at
+    the last)."""
     table = {"epoch": history.epochs}
     for j, name in enumerate(predictors):
         table[f"weight_{name}"] = history.weights[:, j]
@@ -34,12 +37,15 @@ def trajectory_frame(history: History, predictors) -> pd.DataFrame:
     for j, name in enumerate(predictors):
         table[f"grad_weight_{name}"] = history.grad_w[:, j]
     table["grad_bias"] = history.grad_b
+    if schedule is not None and not schedule.is_constant(history.epochs_requested):
+        rates = np.append(schedule.rates(history.lr, history.epochs_requested), np.nan)
+        table["learning_rate"] = rates[np.minimum(history.epochs, history.epochs_requested)]
     return pd.DataFrame(table)
 
 
-def trajectory_csv(history: History, predictors) -> str:
+def trajectory_csv(history: History, predictors, schedule=None) -> str:
     """The trajectory as CSV text; numbers written exactly (round-trip), labels spreadsheet-safe."""
-    return csv_safe(trajectory_frame(history, predictors)).to_csv(index=False, float_format=None)
+    return csv_safe(trajectory_frame(history, predictors, schedule)).to_csv(index=False, float_format=None)
 
 
 def _finite(value):
@@ -48,8 +54,9 @@ def _finite(value):
     return value if math.isfinite(value) else None
 
 
-def parameters(exp: Experiment, history: History, *, dataset_key: str, lr: float) -> dict:
-    """The fit and its context as plain JSON-ready values (original units)."""
+def parameters(exp: Experiment, history: History, *, dataset_key: str, lr: float, schedule=None) -> dict:
+    """The fit and its context as plain JSON-ready values (original units); with a learning-rate
+    ``schedule`` (``lr`` its peak), its parameters and its theory under ``"schedule"``."""
     p, opt, th = exp.problem, exp.optimum, exp.theory
 
     def weights(w) -> dict:
@@ -76,11 +83,19 @@ def parameters(exp: Experiment, history: History, *, dataset_key: str, lr: float
                    "optimal_lr": _finite(th.optimal_lr), "condition_number": _finite(th.condition_number),
                    "eta_lambda_max": _finite(lr * th.lambda_max), "zone": th.zone(lr)},
         "convention": GRADIENT_NOTE,
-    }
+    } | ({"schedule": schedule_part(exp, history, schedule, lr)} if schedule is not None else {})
 
 
-def parameters_json(exp: Experiment, history: History, *, dataset_key: str, lr: float) -> str:
-    return json.dumps(parameters(exp, history, dataset_key=dataset_key, lr=lr), indent=2,
+def schedule_part(exp: Experiment, history: History, schedule, lr: float) -> dict:
+    """A schedule's parameters, label and theory, JSON-ready (inf/nan as null)."""
+    th = schedule_theory(exp.quadratic, lr, schedule, history.epochs_requested, history.diverged_at)
+    theory = th.to_dict()
+    theory["total_factors"] = [_finite(v) for v in theory["total_factors"]]
+    return {**schedule.to_dict(), "label": schedule.describe(), "theory": theory}
+
+
+def parameters_json(exp: Experiment, history: History, *, dataset_key: str, lr: float, schedule=None) -> str:
+    return json.dumps(parameters(exp, history, dataset_key=dataset_key, lr=lr, schedule=schedule), indent=2,
                       ensure_ascii=False, allow_nan=False)
 
 

@@ -45,12 +45,13 @@ def downloads(f: Frame, history: History) -> None:
     """Trajectory (CSV), fit (JSON) and the animation (offline HTML), built only when clicked."""
     row = st.container(horizontal=True, wrap=True, gap="small")  # each button as wide as its label
     row.download_button(
-        "Trajectory (CSV)", lambda: exports.trajectory_csv(history, f.model.predictors),
+        "Trajectory (CSV)", lambda: exports.trajectory_csv(history, f.model.predictors, f.run.schedule),
         file_name="descent-trajectory.csv", mime="text/csv", on_click="ignore", key="play_csv",
         help="Every epoch the chart shows: weights, bias, training/validation MSE, gradients "
              "(original units).")
     row.download_button(
-        "Fit (JSON)", lambda: exports.parameters_json(f.exp, history, dataset_key=f.dataset.key, lr=f.run.lr),
+        "Fit (JSON)", lambda: exports.parameters_json(f.exp, history, dataset_key=f.dataset.key, lr=f.run.lr,
+                                                      schedule=_schedule(f)),
         file_name="descent-fit.json", mime="application/json", on_click="ignore", key="play_json",
         help="Fitted weights and bias, their MSEs, the optimum and the theory.")
     title = f"Descent Lab · {f.dataset.label} · learning rate {sci(f.run.lr, 3)}"
@@ -60,6 +61,11 @@ def downloads(f: Frame, history: History) -> None:
         mime="text/html", on_click="ignore", key="play_html",
         help="The animated figure as one file that plays offline (plotly.js included).")
     code_download(row, f, f.run.epochs, key="play_code")
+
+
+def _schedule(f: Frame):
+    """The run's schedule for the exports (None for a constant rate: the files stay as they were)."""
+    return None if f.run.schedule.is_constant(f.run.epochs) else f.run.schedule
 
 
 def animation(f: Frame, history: History):
