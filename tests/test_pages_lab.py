@@ -42,7 +42,7 @@ def test_lab_loads_with_all_four_charts():
     at = open_page(LAB)
     assert not at.exception
     charts = specs(at)
-    assert len(charts) == 4  # sweep, loss curves, contraction, standardisation
+    assert len(charts) == 5  # sweep, loss curves, constant vs a schedule, contraction, standardisation
     sweep_chart = charts[0]
     names = [t.get("name") for t in sweep_chart["data"]]
     assert "final loss of a run" in names and any(str(n).startswith("diverged") for n in names)
