@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from gd_core.cli_schedule import schedule_from
 from gd_core.data import make_problem
 from gd_core.experiment import Experiment
 from gd_core.importer import import_weather
@@ -37,11 +38,13 @@ def view_from_args(args) -> RunView:
         raise ValueError(f"--w0 has {len(args.w0)} values for {problem.n_features} predictors: "
                          f"give {problem.n_features} or one")
     w0, b0 = exp.initial(args.init, args.w0, args.b0)
+    schedule = schedule_from(args)
     report = result.report
     station = f", station {report.station}" if report.station else ""
     return RunView(result.frame, tuple(args.predictors), args.target, bool(args.standardize),
                    tuple(float(v) for v in w0), float(b0), float(args.lr), int(args.epochs), fill=args.fill,
-                   units=dict(report.units), source=f"{Path(args.file).name} ({report.format}{station})")
+                   schedule=schedule.to_dict() if schedule is not None else None, units=dict(report.units),
+                   source=f"{Path(args.file).name} ({report.format}{station})")
 
 
 def cmd_export(args) -> str:

@@ -109,16 +109,23 @@ class Schedule:
         out["warmup_epochs"] = int(self.warmup)
         return out
 
-    def formula(self) -> str:
-        """η_t as one Python expression in ``lr`` and ``t`` (for exported scripts)."""
+    def formula(self, lr: str = "lr", t: str = "t", epochs: str = "EPOCHS") -> str:
+        """η_t as one Python expression in the names ``lr``, ``t`` and ``epochs`` (numpy as ``np``), for
+        exported code: the issue's formula written out."""
         r, k, w = self.decay_rate, self.decay_epochs, self.warmup
-        u = f"(t - {w})" if w else "t"
-        body = {"constant": "lr", "step": f"lr * {r!r} ** ({u} // {k})",
-                "exponential": f"lr * {r!r} ** ({u} / {k})",
-                "inverse-time": f"lr / (1 + {r!r} * {u} / {k})",
-                "cosine": f"lr * (1 + math.cos(math.pi * min({u}, EPOCHS - {w}) / (EPOCHS - {w}))) / 2"
-                }[self.kind]
-        return f"(lr * (t + 1) / {w} if t < {w} else {body})" if w else body
+        u = f"({t} - {w})" if w else t
+        big_t = f"({epochs} - {w})" if w else epochs
+        body = {"constant": lr, "step": f"{lr} * {r!r} ** ({u} // {k})",
+                "exponential": f"{lr} * {r!r} ** ({u} / {k})",
+                "inverse-time": f"{lr} / (1 + {r!r} * {u} / {k})",
+                "cosine": f"{lr} * (1 + np.cos(np.pi * min({u}, {big_t}) / {big_t})) / 2"}[self.kind]
+        return f"({lr} * ({t} + 1) / {w} if {t} < {w} else {body})" if w else body
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Schedule:
+        """The inverse of :meth:`to_dict`."""
+        return cls(str(d.get("kind", "constant")), float(d.get("decay_rate", DEFAULT_DECAY_RATE)),
+                   int(d.get("decay_epochs", DEFAULT_DECAY_EPOCHS)), int(d.get("warmup_epochs", 0)))
 
 
 CONSTANT = Schedule()

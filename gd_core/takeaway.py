@@ -26,6 +26,7 @@ import pandas as pd
 from gd_core.data import FILL_STRATEGIES, TOMORROW, Problem, make_problem
 from gd_core.descent import History
 from gd_core.experiment import Experiment
+from gd_core.schedules import Schedule
 from gd_core.takeaway_code import steps, units_text
 
 NOTEBOOK, SCRIPT, DATA, README = "descent.ipynb", "descent.py", "weather.csv", "README.txt"
@@ -50,7 +51,7 @@ class RunView:
     lr: float
     epochs: int
     fill: str = "ffill"
-    schedule: dict | None = None  # None: the rate is constant (lr every epoch)
+    schedule: dict | None = None  # Schedule.to_dict(); None: the rate is constant (lr every epoch)
     units: dict = field(default_factory=dict)  # {"temperature": "C"|"F"|None, "rain": "mm"|"in"|None}
     source: str = ""  # where the table came from, one line of plain text (README only: user text)
 
@@ -85,9 +86,9 @@ def prepare(view: RunView) -> Prepared:
     if view.fill not in FILL_STRATEGIES:
         raise ValueError(f"unknown missing-value strategy {view.fill!r}: use one of "
                          f"{', '.join(FILL_STRATEGIES)}")
-    if view.schedule is not None:
-        raise ValueError("learning-rate schedules cannot be exported yet: export the run with a "
-                         "constant rate")
+    schedule = None if view.schedule is None else Schedule.from_dict(view.schedule)
+    if schedule is not None:
+        schedule.check(int(view.epochs))
     if not (np.isfinite(view.lr) and view.lr > 0):
         raise ValueError(f"the learning rate must be a finite number > 0, got {view.lr!r}")
     if int(view.epochs) != view.epochs or view.epochs < 0:
@@ -100,7 +101,7 @@ def prepare(view: RunView) -> Prepared:
         raise ValueError("the start's weights and bias must be finite numbers")
     with np.errstate(over="ignore", invalid="ignore"):
         history = exp.run(np.asarray(view.w0, dtype=float), float(view.b0), lr=view.lr,
-                          epochs=int(view.epochs), max_points=2)
+                          epochs=int(view.epochs), max_points=2, schedule=schedule)
     return Prepared(view, problem, exp, history)
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from gd_core.descent import DIVERGENCE_FACTOR
+from gd_core.schedules import Schedule
 from gd_core.takeaway_plots import plot_code
 
 LIMIT_TEXT = f"{DIVERGENCE_FACTOR:.0e}".replace("e+", "e")  # 1e12
@@ -79,9 +80,18 @@ def intro(prep) -> Step:
         f"This run: learning rate η = {v.lr!r}, {int(v.epochs):,} epochs"
         f"{', on standardised predictors' if v.standardize else ''}. For this data the critical rate "
         f"2/λmax is {g(th.critical_lr)}, so η is {v.lr / th.critical_lr:.3g} × critical "
-        f"({th.zone(v.lr)}). In the app this run {fate}.\n\n"
+        f"({th.zone(v.lr)}).{schedule_words(v)} In the app this run {fate}.\n\n"
         "Run every cell in order: the last one prints the result as one JSON line, the same numbers as "
         "`python -m gd_core fit ... --json` gives for this view.")
+
+
+def schedule_words(view) -> str:
+    """The intro's sentence on the learning-rate schedule (empty for a constant rate)."""
+    if view.schedule is None:
+        return ""
+    s = Schedule.from_dict(view.schedule)
+    return (f" The rate follows a schedule, {s.describe()}: η is its peak, and the loop computes each "
+            "epoch's rate `lr_t` from the epoch (the first update uses the schedule's first rate).")
 
 
 def settings(prep) -> Step:
@@ -234,10 +244,11 @@ RATE_SLOT = "<the epoch's rate>"
 
 
 def rate_line(view) -> str:
-    """The loop's line that sets this epoch's rate ``lr_t`` (a schedule would compute it from ``epoch``)."""
-    if view.schedule is not None:  # prepare() refuses schedules for now
-        raise ValueError("learning-rate schedules cannot be exported yet")
-    return "lr_t = LR  # this epoch's learning rate (constant in this run)"
+    """The loop's line that sets this epoch's rate ``lr_t``: LR, or the schedule's formula in ``epoch``."""
+    if view.schedule is None:
+        return "lr_t = LR  # this epoch's learning rate (constant in this run)"
+    s = Schedule.from_dict(view.schedule)
+    return f"lr_t = {s.formula('LR', 'epoch', 'EPOCHS')}  # {s.describe()}; LR is its peak"
 
 
 LOOP_CODE = f"""\

@@ -14,10 +14,13 @@ from gd_ui.datasets import Dataset
 PLAIN_FILL = "ffill"  # the pages build their problem with make_problem's default (uploads are filled already)
 
 
-def view_of(dataset: Dataset, model, w0, b0: float, lr: float, epochs: int) -> RunView:
-    """The run a page shows: its dataset's table, model, start in the model's space, rate and epochs."""
+def view_of(dataset: Dataset, model, w0, b0: float, lr: float, epochs: int, schedule=None) -> RunView:
+    """The run a page shows: its dataset's table, model, start in the model's space, rate and epochs
+    (and its learning-rate schedule, when the rate changes)."""
+    sched = None if schedule is None or schedule.is_constant(int(epochs)) else schedule.to_dict()
     return RunView(dataset.frame, tuple(model.predictors), model.target, bool(model.standardize),
                    tuple(float(v) for v in w0), float(b0), float(lr), int(epochs), fill=PLAIN_FILL,
+                   schedule=sched,
                    units={"temperature": dataset.temperature_unit, "rain": dataset.rain_unit},
                    source=f"{dataset.label}. {dataset.note}".strip())
 

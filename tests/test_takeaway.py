@@ -297,11 +297,6 @@ def test_the_export_options_are_fits_options():
     assert fit - {o for a in sub.choices["export"]._actions for o in a.option_strings} == set()
 
 
-def test_a_schedule_is_refused_until_it_can_be_exported():
-    with pytest.raises(ValueError, match="schedule"):
-        prepare(seattle_view(schedule={"kind": "step", "every": 100, "factor": 0.5}))
-
-
 @pytest.mark.parametrize("target", ["tmax_tomorrow", "tmin_tomorrow", "tmin", "tmax_tomorrow*"])
 def test_the_codes_columns_are_make_problems(target):
     from gd_core.takeaway import used_columns

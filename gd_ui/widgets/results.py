@@ -60,7 +60,7 @@ def downloads(f: Frame, history: History) -> None:
         file_name="descent-animation.html",
         mime="text/html", on_click="ignore", key="play_html",
         help="The animated figure as one file that plays offline (plotly.js included).")
-    code_download(row, f, f.run.epochs, key="play_code")
+    code_download(row, f, f.run.epochs, key="play_code", schedule=f.run.schedule)
 
 
 def _schedule(f: Frame):

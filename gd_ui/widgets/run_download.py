@@ -10,10 +10,10 @@ HELP = ("This run as the tutorial's loop: a Jupyter notebook (descent.ipynb) and
         "prints the same weights, bias and loss as shown here.")
 
 
-def code_download(box, f, epochs: int, *, key: str) -> None:
+def code_download(box, f, epochs: int, *, key: str, schedule=None) -> None:
     """A download button in ``box`` (a Streamlit container) for the run of frame ``f`` stopped after
-    ``epochs``; the zip is built only when clicked."""
+    ``epochs`` (with its learning-rate ``schedule``, if any); the zip is built only when clicked."""
     box.download_button(
         "Notebook + script (.zip)",
-        lambda: run_zip_of(view_of(f.dataset, f.model, f.w0, f.b0, f.run.lr, epochs)),
+        lambda: run_zip_of(view_of(f.dataset, f.model, f.w0, f.b0, f.run.lr, epochs, schedule)),
         file_name=ZIP_NAME, mime="application/zip", on_click="ignore", key=key, help=HELP)
