@@ -35,10 +35,11 @@ class RateTable:
     powers: np.ndarray  # (R, F, m)
     frames: int  # the recording budget the epochs come from
     schedule: Schedule | None = None  # with a schedule: powers[r, j, i] = ∏_{t<epochs[j]} (1 − η_{r,t} λᵢ)
+    peaks: np.ndarray | None = None  # with a schedule: its largest η_t/η between recorded epochs
 
     def products(self, quad: Quadratic) -> scheduled.Products:
         return scheduled.Products(self.rates, self.epochs, self.powers, self.schedule,
-                                  int(self.epochs[-1]), quad.eigenvalues)
+                                  int(self.epochs[-1]), quad.eigenvalues, self.peaks)
 
 
 def rate_table(quad: Quadratic, rates, epochs: int, frames: int,
@@ -49,8 +50,8 @@ def rate_table(quad: Quadratic, rates, epochs: int, frames: int,
     rates = np.asarray(rates, dtype=float)
     kept = record_epochs(epochs, frames)
     if schedule is not None and not schedule.is_constant(epochs):
-        return RateTable(rates, kept, scheduled.products(quad, rates, schedule, epochs, kept).powers,
-                         frames, schedule)
+        prod = scheduled.products(quad, rates, schedule, epochs, kept)
+        return RateTable(rates, kept, prod.powers, frames, schedule, prod.peaks)
     powers = np.stack([quad.powers(float(lr), kept) for lr in rates]) if len(rates) else \
         np.zeros((0, len(kept), len(quad.eigenvalues)))
     return RateTable(rates, kept, powers, frames)

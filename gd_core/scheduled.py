@@ -38,6 +38,14 @@ class Products:
     schedule: Schedule
     n_epochs: int  # the run's length (the schedule's clock depends on it: cosine)
     eigenvalues: np.ndarray  # (m,)
+    peaks: np.ndarray | None = None  # (F − 1,) the shape's largest value on each recorded segment
+
+    def segment_peaks(self) -> np.ndarray:
+        if self.peaks is not None:
+            return self.peaks
+        if len(self.epochs) < 2:
+            return np.zeros(0)
+        return np.maximum.reduceat(self.schedule.shape(self.n_epochs), self.epochs[:-1])
 
 
 def factors(prod: Products, r: int, start: int, stop: int) -> np.ndarray:
@@ -108,7 +116,8 @@ def products(quad: Quadratic, rates, schedule: Schedule, epochs: int, record) ->
         np.cumprod(sign, axis=0, out=sgn[1:])
         at = np.searchsorted(bounds, record)
         powers = (sgn[at] * np.exp(cum[at])).reshape(len(record), r, m).transpose(1, 0, 2)
-    return Products(rates, record, np.ascontiguousarray(powers), schedule, int(epochs), lam)
+    peaks = np.maximum.reduceat(shape, record[:-1]) if len(record) > 1 else np.zeros(0)
+    return Products(rates, record, np.ascontiguousarray(powers), schedule, int(epochs), lam, peaks)
 
 
 def _loss(min_loss: float, weight: np.ndarray, p: np.ndarray) -> np.ndarray:
@@ -128,8 +137,7 @@ def growth(prod: Products, rows: np.ndarray) -> np.ndarray:
     out = np.ones((len(rows), len(prod.epochs), len(prod.eigenvalues)))
     if len(prod.epochs) < 2 or not len(rows):
         return out
-    shape = prod.schedule.shape(prod.n_epochs)
-    top = prod.rates[rows][:, None, None] * np.maximum.reduceat(shape, prod.epochs[:-1])[None, :, None] \
+    top = prod.rates[rows][:, None, None] * prod.segment_peaks()[None, :, None] \
         * prod.eigenvalues[None, None, :]
     length = np.diff(prod.epochs).astype(float)[None, :, None]
     with np.errstate(all="ignore"):
@@ -146,7 +154,8 @@ def divergence_epochs(prod: Products, quad: Quadratic, z0, limit: float) -> np.n
     """
     weight = quad.eigenvalues * np.asarray(z0, dtype=float) ** 2
     out = np.full(len(prod.rates), -1, dtype=np.int64)
-    peak = float(prod.schedule.shape(prod.n_epochs).max()) if prod.n_epochs else 0.0
+    peaks = prod.segment_peaks()
+    peak = float(peaks.max()) if len(peaks) else 0.0
     with np.errstate(all="ignore"):
         magnitude = np.abs(prod.powers)
         grows = np.flatnonzero(prod.rates * peak * quad.lambda_max > 2)  # the others never grow
