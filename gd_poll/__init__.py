@@ -9,23 +9,33 @@ only then. Nothing here knows Streamlit. The public face::
     poll = store.get(code)                        # Poll: question, counts, total, revealed, closed, times
     store.reveal(code, secret); store.close(code, secret)
 
+A class following a lesson (one code for all its steps, one changeable vote per browser per question,
+rate limits, pause, a cap) is ``store.classes`` (:mod:`gd_poll.classes`); :class:`Follower` is the
+per-process cache through which every phone of a worker reads its class.
+
 Every refusal is a :class:`PollError` whose message can be shown as is.
 """
 
+from gd_poll.classes import DEFAULT_CAP, ClassStore
 from gd_poll.codes import ALPHABET, CODE_BITS, CODE_LENGTH, normalize_code
 from gd_poll.db import ENV_VAR, default_path
 from gd_poll.errors import (
     BadAnswer,
     BadQuestion,
     BadVoter,
+    ClassEnded,
+    JoiningClosed,
     NotOwner,
     PollClosed,
     PollError,
     PollExpired,
     PollFull,
     PollNotFound,
+    RateLimited,
+    StepLocked,
     StoreUnavailable,
 )
+from gd_poll.followed import ClassView, Follower, check_lesson
 from gd_poll.migrations import LATEST as SCHEMA_VERSION
 from gd_poll.questions import ANSWERS, validate_question
 from gd_poll.store import LIFETIME, MAX_ANSWERS, PURGE_GRACE, Poll, Store, open_store
@@ -35,6 +45,7 @@ __all__ = [
     "ANSWERS",
     "CODE_BITS",
     "CODE_LENGTH",
+    "DEFAULT_CAP",
     "ENV_VAR",
     "LIFETIME",
     "MAX_ANSWERS",
@@ -43,6 +54,11 @@ __all__ = [
     "BadAnswer",
     "BadQuestion",
     "BadVoter",
+    "ClassEnded",
+    "ClassStore",
+    "ClassView",
+    "Follower",
+    "JoiningClosed",
     "NotOwner",
     "Poll",
     "PollClosed",
@@ -50,8 +66,11 @@ __all__ = [
     "PollExpired",
     "PollFull",
     "PollNotFound",
+    "RateLimited",
+    "StepLocked",
     "Store",
     "StoreUnavailable",
+    "check_lesson",
     "default_path",
     "normalize_code",
     "open_store",

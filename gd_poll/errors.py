@@ -46,3 +46,19 @@ class BadQuestion(PollError):
 
 class StoreUnavailable(PollError):
     """The database cannot be reached or is too busy; trying again later may work."""
+
+
+class RateLimited(PollError):
+    """Too many actions of one kind from one browser or network in a short time; wait and retry."""
+
+
+class JoiningClosed(PollError):
+    """The teacher closed joining: only browsers that joined before may take part."""
+
+
+class ClassEnded(PollClosed):
+    """The teacher ended the class (it stays readable until it expires)."""
+
+
+class StepLocked(PollClosed):
+    """The question takes no more answers: revealed, or the teacher moved to another step."""

@@ -59,6 +59,58 @@ MIGRATIONS: tuple[Migration, ...] = (
             PRIMARY KEY (poll_code, voter_id)
         )""",
     )),
+    Migration(2, "classes following a lesson: members, votes per step, reveals, scenes, rate limits", (
+        # ``lesson``: the steps as JSON (titles, questions, right answers: see gd_poll.classes);
+        # ``rev`` grows with every teacher action, so a follower sees a change by one number.
+        """CREATE TABLE classes (
+            code TEXT PRIMARY KEY,
+            owner_hash TEXT NOT NULL,
+            lesson TEXT NOT NULL,
+            step INTEGER NOT NULL DEFAULT 0,
+            paused INTEGER NOT NULL DEFAULT 0,
+            joining_open INTEGER NOT NULL DEFAULT 1,
+            cap INTEGER NOT NULL,
+            rev INTEGER NOT NULL DEFAULT 0,
+            created_at DOUBLE PRECISION NOT NULL,
+            expires_at DOUBLE PRECISION NOT NULL,
+            ended_at DOUBLE PRECISION
+        )""",
+        "CREATE INDEX classes_expires_at ON classes (expires_at)",
+        """CREATE TABLE class_members (
+            class_code TEXT NOT NULL REFERENCES classes (code) ON DELETE CASCADE,
+            token TEXT NOT NULL,
+            joined_at DOUBLE PRECISION NOT NULL,
+            PRIMARY KEY (class_code, token)
+        )""",
+        """CREATE TABLE class_reveals (
+            class_code TEXT NOT NULL REFERENCES classes (code) ON DELETE CASCADE,
+            step INTEGER NOT NULL,
+            revealed_at DOUBLE PRECISION NOT NULL,
+            PRIMARY KEY (class_code, step)
+        )""",
+        # One row per (class, step, browser): a changed answer replaces the earlier one.
+        """CREATE TABLE class_votes (
+            class_code TEXT NOT NULL REFERENCES classes (code) ON DELETE CASCADE,
+            step INTEGER NOT NULL,
+            token TEXT NOT NULL,
+            answer TEXT NOT NULL CHECK (answer IN ('crawl', 'converge', 'oscillate', 'diverge')),
+            updated_at DOUBLE PRECISION NOT NULL,
+            PRIMARY KEY (class_code, step, token)
+        )""",
+        # What a phone needs to draw a step (the finished run's scene), for uploads too.
+        """CREATE TABLE class_scenes (
+            class_code TEXT NOT NULL REFERENCES classes (code) ON DELETE CASCADE,
+            step INTEGER NOT NULL,
+            payload TEXT NOT NULL,
+            PRIMARY KEY (class_code, step)
+        )""",
+        """CREATE TABLE rate_buckets (
+            bucket TEXT PRIMARY KEY,
+            tokens DOUBLE PRECISION NOT NULL,
+            updated_at DOUBLE PRECISION NOT NULL
+        )""",
+        "CREATE INDEX rate_buckets_updated_at ON rate_buckets (updated_at)",
+    )),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from gd_poll.classes import ClassStore
 from gd_poll.codes import check_owner, check_voter, hash_secret, new_code, new_owner_secret, normalize_code
 from gd_poll.db import Database, Tx, open_database
 from gd_poll.errors import PollClosed, PollExpired, PollFull, PollNotFound, StoreUnavailable
@@ -94,6 +95,7 @@ class Store:
     def __init__(self, db: Database, *, clock: Callable[[], datetime] = utc_now):
         self._db = db
         self._clock = clock
+        self.classes = ClassStore(db, self._stamp)  # classes following a lesson (gd_poll.classes)
 
     @property
     def dialect(self) -> str:
