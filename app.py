@@ -6,7 +6,18 @@ import streamlit as st
 
 from gd_ui.figures.present import chart_height
 from gd_ui.status import run_status
-from gd_ui.widgets import cache, chart, classroom, frame, live, poll, results, schedule_view
+from gd_ui.widgets import (
+    cache,
+    chart,
+    class_student,
+    class_teacher,
+    classroom,
+    frame,
+    live,
+    poll,
+    results,
+    schedule_view,
+)
 
 INTRO = ("Predict tomorrow's maximum temperature from today's weather by full-batch gradient descent, "
          "exactly as the tutorial does — every epoch computed, the charts show up to 200 of them. "
@@ -15,13 +26,17 @@ ALERT = {"converged": st.success, "descending": st.info, "diverged": st.error}
 
 
 def main() -> None:
-    if poll.student_view():  # ?poll=CODE: a student's phone gets the question only
+    if class_student.student_view() or poll.student_view():  # ?join=CODE / ?poll=CODE: a phone
         return
+    class_teacher.before_page()
     f = frame.open_page("playground")
     if not f.on_stage:
         st.caption(INTRO)
     predict, asking, row = classroom.presets_row(f)
-    poll.teacher_panel(f, row)
+    if class_teacher.panel(f, row):  # a class runs: its Reveal is the one gate
+        predict = asking = False
+    else:
+        poll.teacher_panel(f, row)
     if asking:
         classroom.ask(f)
     history = cache.descent(f.dataset.key, f.exp, f.model, tuple(f.w0), f.b0, f.run.lr, f.run.epochs,

@@ -159,6 +159,7 @@ def url_host(host: str) -> str:
 
 
 ANY_ADDRESS = ("0.0.0.0", "::")
+PUBLIC_ENV = "DESCENT_LAB_PUBLIC_URL"  # the address students open: set for the workers when unset
 
 
 def local_address(bind: str) -> str:
@@ -268,6 +269,8 @@ def serve(args: argparse.Namespace, workdir: Path) -> int:
     """Start workers, wait for their health, start haproxy, wait for it, then watch until a signal."""
     secret = os.environ.get(SECRET_ENV) or secrets.token_hex(32)
     env = {**os.environ, "STREAMLIT_SERVER_COOKIE_SECRET": secret}
+    if not args.no_proxy and not env.get(PUBLIC_ENV) and args.bind in ANY_ADDRESS and (lan := lan_address()):
+        env[PUBLIC_ENV] = f"http://{url_host(lan)}:{args.port}"  # the class's join links and QR codes
     ports = [args.worker_port + i if args.worker_port else free_port() for i in range(args.workers)]
     workers = [Child(f"w{i + 1}", worker_command(p, args.worker_address), workdir / f"w{i + 1}.log", p)
                for i, p in enumerate(ports)]
@@ -302,8 +305,8 @@ def serve(args: argparse.Namespace, workdir: Path) -> int:
             proxy = start_proxy(args, config, workdir, children, deadline)
             say(f"haproxy pid {proxy.proc.pid} port {args.port}")
             say(f"logs and haproxy.cfg in {workdir}")
-            if args.bind in ANY_ADDRESS and (address := lan_address()):
-                say(f"students: http://{address}:{args.port}")
+            if env.get(PUBLIC_ENV):
+                say(f"students: {env[PUBLIC_ENV]} (join links use it: {PUBLIC_ENV})")
             say(f"serving http://{url_host(local_address(args.bind))}:{args.port}")
         return watch(children, None if args.no_proxy else proxy)
     except Stop as stop:

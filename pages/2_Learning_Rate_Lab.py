@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gd_ui.widgets import frame, lab, lab_schedule
+from gd_ui.widgets import class_teacher, frame, lab, lab_schedule
 
 
 def main() -> None:
+    class_teacher.before_page()
     f = frame.open_page("lab")
+    class_teacher.panel(f, here="lab")
     st.caption(f"{lab.N_RATES} full-batch runs of {f.run.epochs:,} epochs from the sidebar's start, at rates "
                "from 1/1000 to 10× this data's critical rate. Losses are MSE; the maths is for half the MSE, "
                "which is what the tutorial's gradient ŷ − y descends.")

@@ -39,11 +39,12 @@ def presets_row(f: Frame):
                          "the class has guessed what this learning rate will do.", **BOUND)
     asking = predict and st.session_state.get("play_revealed", (None,))[0] != question_of(f)
     flag = {PARAM: "1"} if f.on_stage else {}
-    names = presets.letters(choices) if asking else [p.label for p in choices]
+    hide = asking or st.session_state.get("class_hide_names")  # a class: later steps' names stay hidden
+    names = presets.letters(choices) if hide else [p.label for p in choices]
     for p, name in zip(choices, names):
         links.page_link("app.py", label=f"{name} · {p.spelled}",
                         query_params={**presets.link_params(view, p.spelled), **flag},
-                        help=None if asking else p.claim)
+                        help=None if hide else p.claim)
     return predict, asking, row
 
 
