@@ -114,9 +114,9 @@ def _step(view, token: str) -> None:
     if step["question"] and not revealed:
         _predict(view, token, mine)
     else:
-        _chart(view)
-        if step["question"]:
+        if step["question"]:  # the result on the first screen, the run under it
             _result(view, mine)
+        _chart(view)
     if step["page"] == "lab":
         st.info("On the screen: the learning-rate lab, every rate at once.", icon=":material/science:")
     st.button("Explore on my own", key="class_explore_btn", icon=":material/explore:", width="stretch",

@@ -34,7 +34,8 @@ SHOW_LINK = "class_show_teacher_link"
 COUNTS_REFRESH_S = 2
 SLUGS = pv.page_slugs(p.path for p in PAGES)
 CSS = """<style>
-.st-key-class_code p { font: 700 2.2rem/1 ui-monospace, "DejaVu Sans Mono", Menlo, monospace;
+.st-key-class_link p { margin: 0; } .st-key-class_link code { font-size: 0.95rem; }
+.st-key-class_code p { font: 700 1.9rem/1 ui-monospace, "DejaVu Sans Mono", Menlo, monospace;
   letter-spacing: 0.1em; margin: 0; white-space: nowrap; }
 .st-key-lesson_step p { font-size: 1.1rem; margin: 0; }
 .st-key-class_counts p { font-weight: 700; margin: 0; white-space: nowrap; }
@@ -218,12 +219,12 @@ def _bar(view, owned: dict, base: str | None, warning: str | None) -> None:
     url = links.join_url(base, view.code)
     with st.container(border=True, key="class_panel"):
         top = st.container(horizontal=True, vertical_alignment="center", gap="small", wrap=True)
-        top.button("←", key="class_prev", on_click=_go, args=(-1,), disabled=view.step == 0,
-                   shortcut="Left", help="Previous step (←)")
+        top.button("Previous", key="class_prev", on_click=_go, args=(-1,), disabled=view.step == 0,
+                   shortcut="Left", help="The previous step (←)")
         top.container(key="lesson_step", width="content").markdown(
             f"**Step {view.step + 1} of {len(view.steps)}** · {md_text(step['title'])}")
-        top.button("→", key="class_next", on_click=_go, args=(1,), disabled=view.step == last,
-                   shortcut="Right", help="Next step (→)")
+        top.button("Next", key="class_next", on_click=_go, args=(1,), disabled=view.step == last,
+                   shortcut="Right", help="The next step (→)")
         if step["question"] and view.step not in view.revealed:
             top.button("Reveal", key="class_reveal", type="primary", icon=":material/visibility:",
                        on_click=_reveal, help="Show the outcome; this question takes no more answers.")
@@ -232,18 +233,20 @@ def _bar(view, owned: dict, base: str | None, warning: str | None) -> None:
         _menu(top, view, owned, base)
         join = st.container(horizontal=True, vertical_alignment="center", gap="medium")
         join.container(key="class_code", width="content").markdown(view.code)
-        with join.container(key="class_link", width="stretch"):
-            st.code(url, language=None, wrap_lines=True)
-            st.caption("Phones: scan the code or open the link."
-                       + ("" if view.joining_open else " Joining is closed.")
-                       + (" Paused: phones show “Eyes on the screen”." if view.paused else ""))
-        if pv.is_absolute(url):
+        with join.container(width="stretch"):
+            st.container(key="class_link").markdown(f"`{url}`")
+            st.caption(" ".join(filter(None, (
+                "Phones: scan the QR code or open the link." if view.step == 0 else None,
+                None if view.joining_open else "Joining is closed.",
+                "Paused: phones show “Eyes on the screen”." if view.paused else None,
+                md_text(step.get("note") or "")))))
+        if pv.is_absolute(url) and view.step == 0:  # joining happens now: the QR is on the screen
+            join.image(pv.qr_svg(url), width=150, alt="QR code of the join link")
+        elif pv.is_absolute(url):
             with join.popover("QR code", icon=":material/qr_code_2:"):
                 st.image(pv.qr_svg(url), width=300, alt="QR code of the join link")
         if warning:
             st.warning(warning)
-        if step.get("note"):
-            st.caption(md_text(step["note"]))
 
 
 @st.fragment(run_every=COUNTS_REFRESH_S)
