@@ -175,6 +175,7 @@ def panel(f: Frame, row=None, *, here: str = "playground") -> bool:
     while a class runs; on an unrevealed question the rest of the page waits (``st.stop``)."""
     if not f.on_stage:
         return False
+    class_lesson.open_from_link()
     _take_over()
     owned = st.session_state.get(OWNED)
     keep(TEACHER_NAME, key=KEEP_KEY, save=st.session_state.pop(SAVE, None), on_value=_restored,
