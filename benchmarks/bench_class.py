@@ -18,7 +18,8 @@ It starts ``deploy/serve`` (``--workers``, default 2) on a free loopback port wi
    proxy forwards distinct client addresses), join and wait on a question; then ``--flood`` fresh
    sessions from one address (127.0.0.1) open the join link, report fresh tokens and try to join and
    vote, while the real students vote. Reports: real votes counted (must be all), flood sessions that
-   got in and flood votes counted, and the flood's share of the counted votes.
+   got in and flood votes counted, and the flood's share of the counted votes; then the same with
+   joining closed by the teacher once the real students are in (a fifth of the flood).
 
 Exit status 1 when a phone missed a step, a vote is missing, or p90 > 2 s / max > 4 s.
 """
@@ -143,7 +144,8 @@ async def teacher_start(url: str, timeout: float) -> tuple[PollTab, str]:
 
 async def follow(url: str, n: int, pids: list[int], args) -> dict:
     teacher, code = await teacher_start(url, args.timeout)
-    phones = await asyncio.gather(*[open_phone(url, code, timeout=args.timeout) for _ in range(n)])
+    phones = await asyncio.gather(*[open_phone(url, code, local=f"127.0.{1 + i // 240}.{10 + i % 240}",
+                                               timeout=args.timeout) for i in range(n)])
     shown_at: dict[int, dict[int, float]] = {k: {} for k in range(1, STEPS + 1)}
     errors: list[str] = []
 
@@ -214,14 +216,18 @@ async def vote_all(teacher: PollTab, phones: list[Phone], n: int, errors: list[s
     return {"vote_to_projector_s": round(counted, 2) if counted is not None else None}
 
 
-async def flood(url: str, args) -> dict:
+async def flood(url: str, args, sessions: int, *, closed: bool) -> dict:
+    """``sessions`` fresh tabs from 127.0.0.1 while ``--real`` students vote; ``closed``: the teacher
+    closed joining once the real students were in."""
     teacher, code = await teacher_start(url, args.timeout)
     for _ in range(QUESTION_STEP):
         await teacher.click("class_next")
-    real = await asyncio.gather(*[open_phone(url, code, local=f"127.0.0.{10 + i}", timeout=args.timeout)
+    real = await asyncio.gather(*[open_phone(url, code, local=f"127.0.9.{10 + i}", timeout=args.timeout)
                                   for i in range(args.real)])
     for p in real:
         await p.rerun()  # joined now: the question and its answers
+    if closed:
+        await teacher.click("class_joining")
     gate = asyncio.Semaphore(args.flood_concurrency)
     flooded = {"opened": 0, "joined": 0, "voted": 0, "refused": 0}
 
@@ -249,7 +255,7 @@ async def flood(url: str, args) -> dict:
         return None if any("Answer received" in t for t in p.texts) else (run.errors or ["no receipt"])[0]
 
     t0 = time.perf_counter()
-    results = await asyncio.gather(asyncio.gather(*[one_flood() for _ in range(args.flood)]),
+    results = await asyncio.gather(asyncio.gather(*[one_flood() for _ in range(sessions)]),
                                    asyncio.gather(*[one_real(p) for p in real]))
     wall = time.perf_counter() - t0
     with open_store(os.environ[ENV_VAR]) as s:
@@ -259,8 +265,9 @@ async def flood(url: str, args) -> dict:
         await p.close()
     await teacher.close()
     total = view.answered
-    return {"flood_sessions": args.flood, "flood_seconds": round(wall, 1), **{f"flood_{k}": v
-            for k, v in flooded.items()}, "real_students": args.real, "real_counted": real_counted,
+    return {"joining": "closed" if closed else "open", "flood_sessions": sessions,
+            "flood_seconds": round(wall, 1), **{f"flood_{k}": v for k, v in flooded.items()},
+            "real_students": args.real, "real_counted": real_counted,
             "real_failures": [r for r in results[1] if r][:3], "votes_counted": total,
             "flood_share_of_votes": round((total - real_counted) / total, 3) if total else None,
             "joined_in_store": view.joined}
@@ -305,7 +312,9 @@ def main(argv=None) -> int:
         result = {"url": url, "workers": len(pids),
                   **loop.run_until_complete(follow(url, args.phones, pids, args))}
         if args.flood:
-            result["flood"] = loop.run_until_complete(flood(url, args))
+            result["flood"] = loop.run_until_complete(flood(url, args, args.flood, closed=False))
+            result["flood_joining_closed"] = loop.run_until_complete(
+                flood(url, args, max(1, args.flood // 5), closed=True))
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.kill(proc.pid, signal.SIGTERM)
@@ -313,7 +322,8 @@ def main(argv=None) -> int:
     print(json.dumps(result, indent=None if args.json else 1))
     s = result["step_change_to_phone_s"] or {"p90": 99, "max": 99}
     bad = result["missed"] or s["p90"] > 2 or s["max"] > 4 or result["vote_to_projector_s"] is None
-    bad = bad or (args.flood and result["flood"]["real_counted"] != args.real)
+    bad = bad or (args.flood and (result["flood"]["real_counted"] != args.real or
+                                  result["flood_joining_closed"]["real_counted"] != args.real))
     return 1 if bad else 0
 
 

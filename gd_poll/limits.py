@@ -31,8 +31,9 @@ class Limit:
     why: str
 
 
-# A school's whole class may share one address (NAT): a burst of 60 new browsers, then one a second.
-JOIN_PER_ADDRESS = Limit("join:addr", 60, 1.0, "Too many new browsers from this network are joining "
+# A school's whole class may share one address (NAT): a burst of 120 new browsers, then two a second
+# (a lecture of 200 behind one address is in within 40 s); a flood from one address gets no more.
+JOIN_PER_ADDRESS = Limit("join:addr", 120, 2.0, "Too many new browsers from this network are joining "
                          "right now. Wait a few seconds; the page tries again by itself.")
 JOIN_PER_TOKEN = Limit("join:tok", 20, 0.2, "This browser is joining too often. Wait a few seconds.")
 VOTE_PER_TOKEN = Limit("vote:tok", 10, 0.5, "You are sending answers too fast. Wait a few seconds "

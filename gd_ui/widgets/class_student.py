@@ -13,6 +13,7 @@ tab or a dropped connection is the same voter.
 from __future__ import annotations
 
 import json
+import time
 
 import streamlit as st
 
@@ -70,9 +71,10 @@ def student_view() -> bool:
         st.button("Try again", type="primary", width="stretch")
         return True
     with st.container(key="class_student"):
-        if _joined(view, token):
+        joined = _joined(view, token)
+        if joined:
             _step(view, token)
-    _watch(view.code, (view.rev, view.step))
+    _watch(view.code, (view.rev, view.step) if joined else None, time.monotonic())
     return True
 
 
@@ -81,7 +83,7 @@ def _joined(view, token: str) -> bool:
         return True
     try:
         store().classes.join(view.code, token, client=client())
-    except RateLimited as exc:
+    except RateLimited as exc:  # the watch fragment tries again every second
         st.warning(str(exc))
         return False
     except (PollFull, JoiningClosed, ClassEnded) as exc:
@@ -135,7 +137,7 @@ def _predict(view, token: str, mine: str | None) -> None:
     v = view.current["view"]
     st.markdown(f"**What will gradient descent do?**  \n{md_text(view.current['dataset'])} · "
                 f"η = {pv.rate_text(float(v['lr']))} · {int(v['epochs']):,} epochs")
-    drawn = (view.code, view.step, view.rev)
+    drawn = (view.code, view.step)
     if st.session_state.get(DRAWN) != drawn:  # a new question (or a reload): the radio shows my answer
         st.session_state["class_answer"] = mine
         st.session_state[DRAWN] = drawn
@@ -196,8 +198,14 @@ def _chart(view) -> None:
 
 
 @st.fragment(run_every=WATCH_S)
-def _watch(code: str, drawn: tuple) -> None:
-    """Every second: has the class moved since this page was drawn? (One cached read per worker.)"""
+def _watch(code: str, drawn: tuple | None, drawn_at: float) -> None:
+    """Every second: has the class moved since this page was drawn? (One cached read per worker.)
+    ``drawn`` None: this browser is not in yet (busy network, joining closed): try again, from the
+    fragment's own runs only (the page's run itself calls this too)."""
+    if drawn is None:
+        if time.monotonic() - drawn_at > 0.5:
+            st.rerun()
+        return
     try:
         view = follower().get(code)
     except PollError:
