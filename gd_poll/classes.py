@@ -79,6 +79,11 @@ class ClassStore:
 
         return self._db.run(work, write=True), secret
 
+    def allow_start(self, client: str = "", *, now: datetime | None = None) -> None:
+        """Take a start token for ``client`` (the class poll's Start shares the classes' limit)."""
+        stamp = self._stamp(now)
+        self._db.run(lambda tx: limits.take(tx, limits.START_PER_ADDRESS, client, stamp), write=True)
+
     def go_to(self, code: str, secret: str, step: int, *, now: datetime | None = None) -> None:
         """Make ``step`` (0-based) current: every phone follows; the step left takes no more answers."""
         def change(tx: Tx, row: tuple, code: str, stamp: float) -> None:

@@ -248,6 +248,16 @@ def test_starting_classes_is_rate_limited_per_address(room, clock):
     start(teacher)
 
 
+def test_poll_starts_share_the_start_limit(room):
+    teacher, *_ = room
+    for _ in range(int(lim.START_PER_ADDRESS.capacity)):
+        teacher.classes.allow_start("9.9.9.9")
+    with pytest.raises(RateLimited):
+        teacher.classes.allow_start("9.9.9.9")
+    with pytest.raises(RateLimited):
+        teacher.classes.start(LESSON, client="9.9.9.9")
+
+
 def test_a_refused_action_costs_no_token(room):
     teacher, phone, *_ = room
     code, _ = start(teacher, cap=1)

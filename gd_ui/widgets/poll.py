@@ -23,6 +23,7 @@ import streamlit as st
 
 from gd_poll import ANSWERS, ENV_VAR, PollClosed, PollError, PollExpired, PollNotFound, Store, open_store
 from gd_ui import poll_view as pv
+from gd_ui.class_links import client_address
 from gd_ui.datasets import BUNDLED_BY_KEY
 from gd_ui.figures.poll import poll_figure
 from gd_ui.pages import PAGES
@@ -181,7 +182,10 @@ def _join_url(code: str) -> str:
 
 
 def _start(question: dict, answer: str) -> None:
-    try:
+    headers = st.context.headers
+    try:  # one limit for starting polls and classes, per client address
+        store().classes.allow_start(client_address(headers.get("x-forwarded-for"),
+                                                   getattr(st.context, "ip_address", None)))
         code, secret = store().start(question)
     except PollError as exc:
         st.session_state[NOTICE] = ("error", str(exc))
