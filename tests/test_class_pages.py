@@ -54,6 +54,13 @@ def texts(at: AppTest) -> str:
     return "\n".join(str(p) for p in parts)
 
 
+def phone_chart(at: AppTest) -> dict | None:
+    """The read-only chart a phone draws (the stored scene of the step), or None."""
+    found = [json.loads(e.proto.json) for e in at.get("bidi_component")
+             if json.loads(e.proto.json).get("key") == "class_live"]
+    return found[0] if found else None
+
+
 def step_text(at: AppTest) -> str:
     return next(m.value for m in at.markdown if m.value.startswith(("**Step", "Step ")))
 
@@ -75,11 +82,15 @@ def test_a_teacher_and_three_students_share_only_the_store(db):
     phones = [student(code, f"browser{i}") for i in range(3)]
     for p in phones:
         assert step_text(p) == "Step 1 of 5"
+        chart = phone_chart(p)  # the step's run, stored by the teacher's session
+        assert chart and chart["static"]["rate"] == t.session_state["lr"]
+        assert len(chart["scene"]["epochs"]) > 10
         assert not p.slider and not [e for e in p.get("bidi_component")
                                      if json.loads(e.proto.json).get("key") == "live"]  # no Playground
     run(t.button(key="class_next").click())
     run(t.button(key="class_next").click())
     assert "Step 3 of 5" in step_text(t) and "class_reveal" in keys(t)
+    rate = t.session_state["lr"]  # the teacher's page shows the step's view
     presets = [link.proto.label for link in t.get("page_link")]
     assert any(label.startswith("rate C ·") for label in presets)  # preset names hidden in a class
     assert not any(label.startswith(("oscillate", "diverge")) for label in presets)
@@ -87,6 +98,7 @@ def test_a_teacher_and_three_students_share_only_the_store(db):
     for p, answer in zip(phones, answers):
         run(p)
         assert step_text(p) == "Step 3 of 5" and p.radio(key="class_answer")
+        assert phone_chart(p) is None  # the outcome waits for the reveal
         run(p.radio(key="class_answer").set_value(answer))
         run(p.button(key="class_send").click())
         assert "Answer received" in texts(p)
@@ -99,6 +111,7 @@ def test_a_teacher_and_three_students_share_only_the_store(db):
         run(p)
         result = texts(p)
         assert ("Right!" if answer == "oscillate" else "Not quite") in result and "2 of 3" in result
+        assert phone_chart(p)["static"]["rate"] == rate
 
 
 def test_a_reloaded_student_keeps_one_vote_and_a_changed_vote_counts_once(db):
