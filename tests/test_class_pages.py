@@ -195,3 +195,26 @@ def test_the_teacher_edits_the_lesson_and_opens_one_from_a_link(db):
     run(other.button(key="class_start").click())
     assert "**Step 1 of 2** · Clemson slowly" in step_text(other)
     assert other.session_state["ds"] == "clemson"
+
+
+def test_an_uploaded_dataset_step_is_drawn_on_phones_without_the_upload(db):
+    from conftest import frame_of
+
+    from gd_ui.datasets import Dataset
+
+    upload = Dataset("upload:abc123", "my <station>.csv", frame_of("clemson").iloc[:2000], "F", None, "")
+    view = lp.View(upload.key, ("tmax",), "tmax", False, "1.00e-04", 0.5, 1.0, 1000)
+    link = lp.to_link(lp.Lesson("Upload", (lp.Step(view, "My own data"),)))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["present"] = "1"
+    at.session_state["data_uploads"] = {upload.key: upload}
+    at.session_state["data_active"] = upload.key
+    at.query_params[lp.PARAM] = link
+    run(at)
+    code, _ = started(at)
+    phone = student(code, "tok")  # this session has no upload, only the store
+    chart = phone_chart(phone)
+    assert chart and chart["static"]["rate"] == "1.00e-04" and len(chart["static"]["x"]) > 100
+    with open_store(db) as s:
+        lesson = s.classes.view(code).lesson
+    assert lesson["steps"][0]["dataset"] == "my ‹station›.csv"  # the label, stored as plain text
