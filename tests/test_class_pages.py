@@ -218,3 +218,14 @@ def test_an_uploaded_dataset_step_is_drawn_on_phones_without_the_upload(db):
     with open_store(db) as s:
         lesson = s.classes.view(code).lesson
     assert lesson["steps"][0]["dataset"] == "my ‹station›.csv"  # the label, stored as plain text
+
+
+def test_explore_on_my_own_and_back_to_the_teacher(db):
+    t = teacher()
+    code, _ = started(t)
+    p = student(code, "tok")
+    run(p.button(key="class_explore_btn").click())
+    assert p.slider and "class_back" in keys(p)  # the Playground, on the step's view
+    assert p.session_state["lr"] == t.session_state["lr"]
+    run(p.button(key="class_back").click())
+    assert step_text(p) == "Step 1 of 5" and not p.slider
