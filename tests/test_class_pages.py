@@ -229,3 +229,11 @@ def test_explore_on_my_own_and_back_to_the_teacher(db):
     assert p.session_state["lr"] == t.session_state["lr"]
     run(p.button(key="class_back").click())
     assert step_text(p) == "Step 1 of 5" and not p.slider
+
+
+def test_a_step_runs_at_a_constant_rate_whatever_schedule_was_set(db):
+    t = teacher()
+    t.selectbox(key="sched").set_value("cosine")
+    run(t)
+    started(t)
+    assert t.session_state["sched"] == "constant"

@@ -82,6 +82,9 @@ def apply_view(view: dict) -> None:
     for name, value in wanted.items():
         if state.get(name) != value:  # only what changes (a widget drawn with a default warns otherwise)
             state[name] = value
+    for name, value in (("sched", "constant"), ("sched_w", "0")):  # a step runs at a constant rate
+        if name in state and state[name] != value:
+            state[name] = value
     state["_run_context"] = (view["dataset"], tuple(view["predictors"]), view["standardize"])  # no reset
     sidebar.set_values(lr=view["lr"], w0=float(view["w0"]), b0=float(view["b0"]))
 
