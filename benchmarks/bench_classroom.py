@@ -64,7 +64,8 @@ def classroom_server(workers: int | None, timeout_s: float = 240.0):
     out = Path(tempfile.mkstemp(prefix="bench-classroom-serve-", suffix=".log")[1])
     with open(out, "wb") as log:
         proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                start_new_session=True)
+                                start_new_session=True,
+                                env={**os.environ, "DESCENT_LAB_PYTHON": sys.executable})
     try:
         deadline = time.monotonic() + timeout_s
         while True:
