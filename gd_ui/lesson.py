@@ -24,6 +24,10 @@ from gd_ui.formats import sig as num
 
 PARTS = ("one day", "epochs")  # step 1: the explanation's worked example; step 2: the code's epochs
 MAX_EPOCH = 1_000  # the literal loop reruns from epoch 0 on every click: keep it instant
+# The worked example's editable numbers (x, w, b, y, η), typed in or linked: wide enough for any weather
+# (°F or °C) and any rate worth trying, narrow enough that every formula stays finite and readable.
+WORKED_BOUNDS = {"x": (-200.0, 200.0), "w": (-100.0, 100.0), "b": (-1000.0, 1000.0), "y": (-200.0, 200.0),
+                 "lr": (0.0, 1.0)}
 ROWS_SHOWN = 5
 
 

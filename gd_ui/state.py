@@ -2,11 +2,14 @@
 
 Pure Python (no Streamlit): the widgets modules import the names from here, so a key is spelled once.
 Widget keys double as URL parameters where ``url`` is true (``bind="query-params"``), so any view is a
-link. A key is written only by its owner; everyone else reads it.
+link. A key is written only by its owner; everyone else reads it. Every key the code uses is here
+(``tests/test_state_keys.py`` reads the code for them, and runs every page to compare): a new key is one
+``Key(...)`` line.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from gd_ui.controls import default_lr, lr_options, nearest, parse_rate
@@ -35,6 +38,7 @@ KEYS = (
     Key("_lr_seen", "widgets.sidebar", False, False, "the URL's rate was read once"),
     Key("_lr_url", "widgets.sidebar", None, False, "the URL's rate at the end of the last run"),
     Key("_run_context", "widgets.sidebar", None, False, "(dataset, predictors, standardise) of the last run"),
+    Key("_api_written", "widgets.sidebar", set(), False, "widget keys a callback wrote since the last run"),
     Key("w0", "widgets.sidebar", -0.5, True, "initial weight of the shown predictor (original units)"),
     Key("b0", "widgets.sidebar", 10.0, True, "initial bias (original units)"),
     Key("epochs", "widgets.sidebar", 10_000, True, "epochs"),
@@ -44,19 +48,40 @@ KEYS = (
     Key("sched_w", "widgets.schedule_controls", "0", True, "warm-up epochs W"),
     # presenter mode (gd_ui.widgets.presenter)
     Key("presenter_on", "widgets.presenter", False, False, "presenter mode; the URL flag is ?present=1"),
-    # the playground (app.py)
-    Key("predict", "app.py", False, True, "predict first, then reveal"),
-    Key("play_guess", "app.py", None, False, "the class's guess"),
-    Key("play_revealed", "app.py", None, False, "(question, guess) revealed"),
-    Key("play_frame", "app.py", None, False, "keyboard twin of the chart's epoch scrubber"),
-    Key("play_frame_run", "app.py", None, False, "the run the scrubber's position belongs to"),
-    # the data page (pages/1_Data.py, gd_ui.widgets.importing)
+    Key("present_enter", "widgets.presenter", None, False, "the 'Presenter mode' button"),
+    Key("present_exit", "widgets.presenter", None, False, "the 'Leave presenter mode' button"),
+    # the playground (app.py, gd_ui.widgets.classroom, chart, live, results)
+    Key("predict", "widgets.classroom", False, True, "predict first, then reveal"),
+    Key("play_guess", "widgets.classroom", None, False, "the class's guess"),
+    Key("play_reveal", "widgets.classroom", None, False, "the Reveal button"),
+    Key("play_revealed", "widgets.classroom", None, False, "(question, guess) revealed"),
+    Key("play_frame", "widgets.chart", None, False, "keyboard twin of the chart's epoch scrubber"),
+    Key("play_frame_run", "widgets.chart", None, False, "the run the scrubber's position belongs to"),
+    Key("descent", "widgets.chart", None, False, "the server-drawn chart (when the live chart cannot load)"),
+    Key("live", "widgets.live", None, False, "the live chart component's state (committed values, failure)"),
+    Key("_live_failed", "widgets.live", None, False, "the live chart reported that it could not draw"),
+    Key("live_table", "widgets.live", None, False, "the live chart's rate table component"),
+    Key("loss", "widgets.results", None, False, "the loss-per-epoch chart"),
+    Key("play_csv", "widgets.results", None, False, "download: trajectory CSV"),
+    Key("play_json", "widgets.results", None, False, "download: fit JSON"),
+    Key("play_html", "widgets.results", None, False, "download: offline animated HTML"),
+    # the data page (pages/1_Data.py, gd_ui.widgets.importing): data_* keys
     Key("data_file", "pages/1_Data.py", None, False, "the uploaded file"),
     Key("data_fill", "pages/1_Data.py", "ffill", False, "gap strategy"),
-    Key("data_station", "widgets.importing", None, False, "detection corrections: data_* keys"),
-    # the learning-rate lab
-    Key("lab_rates", "pages/2_Learning_Rate_Lab.py", ("0.01", "0.5", "0.99", "1.1"), True, "ringed rates"),
-    Key("lab_excess", "pages/2_Learning_Rate_Lab.py", False, True, "plot L − L*"),
+    Key("data_use", "pages/1_Data.py", None, False, "the 'Use this dataset' button"),
+    Key("data_preview", "pages/1_Data.py", None, False, "the preview table"),
+    Key("data_import", "widgets.importing", None, False, "the last two (file, corrections) → ImportResult"),
+    Key("data_station", "widgets.importing", None, False, "detection correction: station"),
+    Key("data_tenths", "widgets.importing", False, False, "detection correction: values in tenths"),
+    Key("data_<field>", "widgets.importing", None, False,
+        "detection corrections: sep, enc, dec, date, datefmt, tunit, runit and a column per role"),
+    # the learning-rate lab (gd_ui.widgets.lab)
+    Key("lab_rates", "widgets.lab", ("0.01", "0.5", "0.99", "1.1"), True, "ringed rates"),
+    Key("lab_excess", "widgets.lab", False, True, "plot L − L*"),
+    Key("lab_sweep", "widgets.lab", None, False, "chart: final loss against rate"),
+    Key("lab_curves", "widgets.lab", None, False, "chart: the ringed rates' loss curves"),
+    Key("lab_contraction", "widgets.lab", None, False, "chart: |1 − ηλ| per eigen-direction"),
+    Key("lab_standardise", "widgets.lab", None, False, "chart: raw against standardised"),
     # the loss landscape (gd_ui.widgets.landscape): land_* keys
     Key("land_w0", "widgets.landscape", -0.5, True, "start weight"),
     Key("land_b0", "widgets.landscape", 10.0, True, "start bias"),
@@ -65,12 +90,26 @@ KEYS = (
     Key("land_methods", "widgets.landscape", None, True, "optimizers shown"),
     Key("land_lr_<method>", "widgets.landscape", None, True, "each optimizer's rate"),
     Key("land_<method>_<hyper>", "widgets.landscape", None, True, "each optimizer's hyperparameters"),
-    Key("land_mb_*", "widgets.landscape", None, True, "mini-batch run: batch, seed, rate, epochs"),
-    Key("land_sched*", "widgets.schedule_controls", None, True, "the landscape's schedule: kind, r, K, W"),
-    # the step-through lesson (pages/4_Step_Through.py)
-    Key("step_part", "pages/4_Step_Through.py", "one day", True, "step 1 or 2"),
-    Key("step_epoch", "pages/4_Step_Through.py", 0, True, "epoch shown in step 2"),
-    Key("step_x", "pages/4_Step_Through.py", 80.0, True, "worked example: x, w, b, y, η (step_*)"),
+    Key("land_mb_batch", "widgets.landscape", 32, True, "mini-batch run: batch size"),
+    Key("land_mb_seed", "widgets.landscape", 0, True, "mini-batch run: seed of the shuffle"),
+    Key("land_mb_lr", "widgets.landscape", "0.3", True, "mini-batch run: rate (× critical)"),
+    Key("land_mb_epochs", "widgets.landscape", 50, True, "mini-batch run: passes"),
+    Key("land_sched", "widgets.schedule_controls", "constant", True, "the landscape's schedule"),
+    Key("land_sched_<param>", "widgets.schedule_controls", None, True, "the landscape's schedule: r, K, W"),
+    Key("land_map", "widgets.landscape", None, False, "chart: the landscape with its paths"),
+    Key("land_noisy", "widgets.landscape", None, False, "chart: the mini-batch paths"),
+    # the step-through lesson (pages/4_Step_Through.py, gd_ui.widgets.lesson)
+    Key("step_part", "widgets.lesson", "one day", True, "step 1 or 2"),
+    Key("step_epoch", "widgets.lesson", 0, True, "epoch shown in step 2"),
+    Key("step_x", "widgets.lesson", 80.0, True, "worked example: today's tmax"),
+    Key("step_w", "widgets.lesson", 1.0, True, "worked example: weight"),
+    Key("step_b", "widgets.lesson", 11.99, True, "worked example: bias"),
+    Key("step_y", "widgets.lesson", 81.0, True, "worked example: tomorrow's actual tmax"),
+    Key("step_lr", "widgets.lesson", 5e-5, True, "worked example: learning rate"),
+    Key("step_back", "widgets.lesson", None, False, "the Back button"),
+    Key("step_next", "widgets.lesson", None, False, "the Next button"),
+    Key("step_chart", "widgets.lesson", None, False, "the server-drawn chart of the literal loop"),
+    Key("step_live", "widgets.lesson", None, False, "the live chart of the literal loop"),
     # the class poll (gd_ui.widgets.poll); the code itself is the URL's ?poll=, read, never a widget
     Key("poll_owned", "widgets.poll", None, False, "the teacher's poll: code, secret, question, answer"),
     Key("poll_hide", "widgets.poll", False, False, "a poll waits for its reveal: the outcome stays hidden"),
@@ -78,8 +117,29 @@ KEYS = (
     Key("poll_voter", "widgets.poll", None, False, "this session's voter id (secrets.token_urlsafe)"),
     Key("poll_sent", "widgets.poll", {}, False, "{code: answer} this session sent"),
     Key("poll_pick_<code>", "widgets.poll", None, False, "the student's choice on poll <code>"),
+    Key("poll_start", "widgets.poll", None, False, "the 'Start a class poll' button"),
+    Key("poll_reveal", "widgets.poll", None, False, "the teacher's Reveal button"),
+    Key("poll_close", "widgets.poll", None, False, "the teacher's Close button"),
+    Key("poll_send", "widgets.poll", None, False, "the student's Send button"),
+    Key("poll_panel", "widgets.poll", None, False, "the teacher's refreshing panel"),
+    Key("poll_chart", "widgets.poll", None, False, "the teacher's bar chart of answers"),
+    Key("poll_code", "widgets.poll", None, False, "the poll's code shown to the class"),
+    Key("poll_total", "widgets.poll", None, False, "the count of answers"),
+    Key("poll_student", "widgets.poll", None, False, "the student's view"),
 )
 BY_NAME = {k.name: k for k in KEYS}
+# A name with <…> stands for a family (land_lr_gd, land_lr_adam, …): any non-empty text in its place.
+_PATTERNS = tuple((k, re.compile("^" + re.sub(r"<[^>]+>", ".+", re.escape(k.name).replace(r"\<", "<")
+                                                 .replace(r"\>", ">")) + "$")) for k in KEYS if "<" in k.name)
+
+
+def registered(name: str) -> Key | None:
+    """The registry's entry for session key ``name`` (a family's entry for ``land_lr_adam``), or None."""
+    if name in BY_NAME:
+        return BY_NAME[name]
+    return next((k for k, pattern in _PATTERNS if pattern.match(name)), None)
+
+
 DEFAULT_W0, DEFAULT_B0 = BY_NAME["w0"].default, BY_NAME["b0"].default
 
 

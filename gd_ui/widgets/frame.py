@@ -18,7 +18,7 @@ import streamlit as st
 from gd_core.experiment import Experiment
 from gd_ui.datasets import Dataset
 from gd_ui.pages import BY_KEY
-from gd_ui.widgets import presenter, sidebar
+from gd_ui.widgets import presenter, sidebar, urlguard
 from gd_ui.widgets.cache import Model
 from gd_ui.widgets.schedule_controls import schedule_controls
 
@@ -62,6 +62,7 @@ def open_page(key: str, *, needs: str = "run", header: bool = True) -> Frame:
     """Set up page ``key`` of the registry and its sidebar up to ``needs`` (dataset, model or run)."""
     page = BY_KEY[key]
     st.set_page_config(page_title=f"Descent Lab · {page.label}", page_icon=page.icon, layout="wide")
+    urlguard.guard_url()  # before any widget binds a URL parameter
     on_stage = presenter.presenter_mode()
     st.markdown(CSS, unsafe_allow_html=True)
     sidebar.page_nav()

@@ -56,9 +56,10 @@ def worked_example() -> None:
     cells = st.columns(5)
     fields = (("today's tmax, x", 80.0, 1.0, "step_x"), ("weight, w", 1.0, 0.01, "step_w"),
               ("bias, b", 11.99, 0.01, "step_b"), ("tomorrow's actual tmax, y", 81.0, 1.0, "step_y"))
-    values = [cell.number_input(label, value=v, step=d, key=k, **BOUND)
+    bounds = lesson.WORKED_BOUNDS
+    values = [cell.number_input(label, *bounds[k[5:]], value=v, step=d, key=k, **BOUND)
               for cell, (label, v, d, k) in zip(cells, fields)]
-    lr = cells[4].number_input("learning rate, η", min_value=0.0, value=5e-5, step=1e-5, format="%.2e",
+    lr = cells[4].number_input("learning rate, η", *bounds["lr"], value=5e-5, step=1e-5, format="%.2e",
                                key="step_lr", **BOUND)
     ex = lesson.WorkedExample(*values, lr)
     eq, say = lesson.worked_equations(ex), lesson.worked_verdicts(ex)
