@@ -33,7 +33,7 @@ from gd_core.optimizers import OPTIMIZERS, optimize  # noqa: E402
 from gd_core.trajectories import trajectory  # noqa: E402
 from gd_ui.datasets import read_bundled  # noqa: E402
 
-EPOCHS = 5000
+EPOCHS = 5000  # the budget's setting; --epochs (one of the page's choices) for a short run
 
 
 def timed(fn) -> float:
@@ -42,16 +42,17 @@ def timed(fn) -> float:
     return time.perf_counter() - start
 
 
-def core(repeats: int) -> None:
+def core(repeats: int, epochs: int = EPOCHS) -> None:
     exp = Experiment.build(make_problem(read_bundled("clemson"), ("tmax",), "tmax_tomorrow"))
     quad, p = exp.quadratic, exp.model_problem.train
-    print(f"Clemson, one predictor, {len(p.y):,} training rows, {EPOCHS:,} epochs, from (w, b) = (-0.5, 10)")
+    print(f"Clemson, one predictor, {len(p.y):,} training rows, {epochs:,} epochs, "
+          "from (w, b) = (-0.5, 10)")
     total = 0.0
     for key, opt in OPTIMIZERS.items():
         lr = 0.5 * quad.critical_lr if not opt.adaptive else 0.05
-        fast = min(timed(partial(trajectory, quad, [-0.5], 10.0, method=key, lr=lr, epochs=EPOCHS))
+        fast = min(timed(partial(trajectory, quad, [-0.5], 10.0, method=key, lr=lr, epochs=epochs))
                    for _ in range(repeats))
-        loop = timed(partial(optimize, p.x, p.y, np.array([-0.5]), 10.0, method=key, lr=lr, epochs=EPOCHS,
+        loop = timed(partial(optimize, p.x, p.y, np.array([-0.5]), 10.0, method=key, lr=lr, epochs=epochs,
                              max_points=None))
         total += fast
         print(f"  {opt.label:<18} exact path {fast * 1000:7.1f} ms   "
@@ -59,7 +60,7 @@ def core(repeats: int) -> None:
     print(f"  all five: {total * 1000:.0f} ms")
 
 
-def page(repeats: int) -> None:
+def page(repeats: int, epochs: int = EPOCHS) -> None:
     import streamlit as st
     from streamlit.logger import set_log_level
     from streamlit.testing.v1 import AppTest
@@ -77,7 +78,7 @@ def page(repeats: int) -> None:
         at.query_params["ds"] = "clemson"
         at.run()
         at.switch_page("pages/3_Loss_Landscape.py")
-        at.session_state["land_epochs"] = EPOCHS
+        at.session_state["land_epochs"] = epochs
         start = time.perf_counter()
         at.run()
         cold.append(time.perf_counter() - start)
@@ -91,7 +92,7 @@ def page(repeats: int) -> None:
         at.run()
         adam.append(time.perf_counter() - start)
         assert not at.exception, at.exception
-    print(f"The landscape page (AppTest, Clemson, {EPOCHS:,} epochs, median of {repeats}):")
+    print(f"The landscape page (AppTest, Clemson, {epochs:,} epochs, median of {repeats}):")
     print(f"  first run, every cache cold (the map, five optimizers, the noisy paths): "
           f"{statistics.median(cold):.2f} s")
     print(f"  momentum's β changed (one optimizer recomputed): {statistics.median(beta) * 1000:.0f} ms")
@@ -101,9 +102,11 @@ def page(repeats: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--epochs", type=int, default=EPOCHS, choices=(100, 200, 500, 1000, 2000, 5000),
+                        help=f"epochs of every run (default {EPOCHS:,}, the budget's; fewer for a short run)")
     args = parser.parse_args()
-    core(args.repeats)
-    page(args.repeats)
+    core(args.repeats, args.epochs)
+    page(args.repeats, args.epochs)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import argparse
 import json
 import math
 import os
+import stat
 import sys
 import warnings
 
@@ -23,6 +24,12 @@ from gd_core.experiment import INITS, Experiment
 from gd_core.importer import import_weather
 
 MAX_EPOCHS = 10**9
+DESCRIPTION = """Descent Lab on the command line: fit a weather file by gradient descent, or inspect it.
+
+examples:
+  python -m gd_core fit data/seattle-weather.csv --predictors tmax,tmin --lr 1e-4 --epochs 50000
+  python -m gd_core inspect data/clemson-temps.csv --json
+  python -m gd_core fit --help"""
 
 
 class UsageError(Exception):
@@ -35,6 +42,49 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, no usage dump
         """Raise instead of printing usage and exiting."""
         raise UsageError(message)
+
+
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """``--help`` with each option's default (where it has one worth stating)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if action.default not in (None, False, argparse.SUPPRESS) and "default" not in text \
+                and action.option_strings:
+            shown = ",".join(action.default) if isinstance(action.default, list) else "%(default)s"
+            text += f" (default: {shown})"
+        return text
+
+
+# A file larger than this is refused before it is read: the importer reads at most 2,000,000 data
+# rows, and no daily weather export of that many rows comes near this size.
+MAX_FILE_BYTES = 500 * 1000**2
+
+
+def check_file(path: str) -> str:
+    """``path`` if it names a regular file the importer may read; else a UsageError naming the fix.
+
+    Checked before anything is read: a directory or a pipe is not "not found", and a file over
+    ``MAX_FILE_BYTES`` is refused without being read whole (a 2 GB file took 2.2 GB and 10 s).
+    """
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise UsageError(f"file not found: {path!r} (check the path)") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read {path!r}: {exc.strerror} (check the path and its permissions)") \
+            from None
+    if stat.S_ISDIR(st.st_mode):
+        raise UsageError(f"{path!r} is a folder, not a file: give the weather CSV inside it")
+    if not stat.S_ISREG(st.st_mode):
+        kind = "a pipe (FIFO)" if stat.S_ISFIFO(st.st_mode) else "a socket" if stat.S_ISSOCK(st.st_mode) \
+            else "a device"
+        raise UsageError(f"{path!r} is {kind}, not a regular file: save the data to a file first")
+    if st.st_size > MAX_FILE_BYTES:
+        raise UsageError(f"{path!r} is {st.st_size / 1e6:,.0f} MB, over the limit of "
+                         f"{MAX_FILE_BYTES / 1e6:,.0f} MB (at most 2,000,000 daily rows are read): "
+                         "split it, or keep only the station and columns you need")
+    return path
 
 
 def _positive_float(text: str) -> float:
@@ -82,27 +132,35 @@ def _names(text: str) -> list[str]:
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``fit`` and ``inspect`` subcommands and their options."""
-    parser = _Parser(prog="python -m gd_core", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    fit = sub.add_parser("fit", help="train by full-batch gradient descent and report")
-    fit.add_argument("file", help="a weather CSV")
+    parser = _Parser(prog="python -m gd_core", description=DESCRIPTION, formatter_class=_HelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="COMMAND")
+    fit = sub.add_parser("fit", help="train by full-batch gradient descent and report",
+                         description="Train by full-batch gradient descent and report the fit, the\n"
+                                     "least-squares optimum, the baseline and the theory.",
+                         formatter_class=_HelpFormatter)
+    fit.add_argument("file", type=check_file, help="a weather CSV")
     fit.add_argument("--station", help="station id, when the file holds several")
-    fit.add_argument("--predictors", type=_names, default=["tmax", "tmin", "rain"])
+    fit.add_argument("--predictors", type=_names, default=["tmax", "tmin", "rain"],
+                     help="comma-separated predictor columns")
     fit.add_argument("--target", default="tmax_tomorrow",
                      help="a column, or <col>_tomorrow built from <col> by calendar day")
     fit.add_argument("--lr", type=_positive_float, default=1e-4, help="learning rate (> 0)")
-    fit.add_argument("--epochs", type=_epochs, default=50_000)
-    fit.add_argument("--init", choices=INITS, default="tutorial")
+    fit.add_argument("--epochs", type=_epochs, default=50_000, help=f"epochs to run (1 to {MAX_EPOCHS:,})")
+    fit.add_argument("--init", choices=INITS, default="tutorial",
+                     help="starting values: the tutorial's seeded ones, or zeros")
     fit.add_argument("--w0", type=_floats, help="initial weights a,b,c (or one for all)")
     fit.add_argument("--b0", type=_finite, help="initial bias")
     fit.add_argument("--standardize", action="store_true",
                      help="descend on standardised predictors (results in original units)")
-    fit.add_argument("--fill", choices=FILL_STRATEGIES, default="ffill")
+    fit.add_argument("--fill", choices=FILL_STRATEGIES, default="ffill", help="how gaps are filled")
     fit.add_argument("--json", action="store_true", help="print one JSON object")
     add_schedule_args(fit)
     fit.set_defaults(handler=cmd_fit)
-    inspect = sub.add_parser("inspect", help="show what the importer detects in a weather file")
-    inspect.add_argument("file", help="a weather CSV (NOAA, GHCN, Meteostat, Open-Meteo, DWD, ...)")
+    inspect = sub.add_parser("inspect", help="show what the importer detects in a weather file",
+                             description="Show what the importer detects in a weather file.",
+                             formatter_class=_HelpFormatter)
+    inspect.add_argument("file", type=check_file,
+                         help="a weather CSV (NOAA, GHCN, Meteostat, Open-Meteo, DWD, ...)")
     inspect.add_argument("--station", help="station id, when the file holds several")
     inspect.add_argument("--json", action="store_true", help="print one JSON object")
     inspect.set_defaults(handler=cmd_inspect)
@@ -217,6 +275,10 @@ def _run(argv) -> str:
         return args.handler(args)
 
 
+def _commands(parser: argparse.ArgumentParser) -> list[str]:
+    return [name for action in parser._subparsers._group_actions for name in action.choices]
+
+
 def _quiet_stdout() -> None:
     """After a closed pipe: send what is left in stdout's buffer to /dev/null, so exit is quiet."""
     try:
@@ -228,6 +290,12 @@ def _quiet_stdout() -> None:
 
 def main(argv=None) -> int:
     """Run the command line; 0 on success (or a closed pipe), 2 with one ``error: ...`` line otherwise."""
+    if not (sys.argv[1:] if argv is None else argv):  # no command at all: say how to use it
+        parser = build_parser()
+        parser.print_usage(sys.stderr)
+        print(f"error: give a command ({', '.join(_commands(parser))}); "
+              "python -m gd_core --help explains each", file=sys.stderr)
+        return 2
     try:
         text = _run(argv)
         print(text)

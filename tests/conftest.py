@@ -23,6 +23,15 @@ KINDS = {"f4": np.float32, "f8": np.float64, "i1": np.int8, "i2": np.int16, "i4"
          "u1": np.uint8, "u2": np.uint16, "u4": np.uint32}
 
 
+def examples(full: int) -> int:
+    """A property test's example count: ``full`` in CI (``CI`` set), a tenth (at least 10) locally, so
+    the local loop stays quick and CI still searches as hard as ever (``DESCENT_LAB_EXAMPLES=full``
+    forces the full count)."""
+    if os.environ.get("CI") or os.environ.get("DESCENT_LAB_EXAMPLES") == "full":
+        return full
+    return max(10, full // 10)
+
+
 def require_reference(path: Path) -> Path:
     """``path`` if it exists; else skip with the reason, or fail when ``CI`` is set (CI must run it)."""
     if path.is_file():

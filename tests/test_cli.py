@@ -297,7 +297,7 @@ def test_a_diverging_run_reports_its_last_finite_state(weather):
 
 ERROR_CASES = {
     "missing file": (["fit", "{missing}"], "not found"),
-    "directory": (["fit", "{dir}"], "not found"),
+    "directory": (["fit", "{dir}"], "is a folder, not a file"),
     "unknown column": (["fit", "{csv}", "--predictors", "tmax,wind"], "wind"),
     "unknown target": (["fit", "{csv}", "--target", "snow_tomorrow"], "snow"),
     "empty predictors": (["fit", "{csv}", "--predictors", ","], "column name"),
@@ -316,7 +316,7 @@ ERROR_CASES = {
     "b0 infinite": (["fit", "{csv}", "--b0", "inf"], "--b0"),
     "start overflows": (["fit", "{csv}", "--w0", "1e200"], "not finite"),
     "unknown init": (["fit", "{csv}", "--init", "random"], "--init"),
-    "no subcommand": ([], "command"),
+    # no subcommand at all prints the usage first: tests/test_cli_files.py
     "unknown subcommand": (["train", "{csv}"], "train"),
 }
 
@@ -348,7 +348,7 @@ def test_error_paths(error_paths, case):
 
 def test_error_paths_as_processes(error_paths):
     """A few of them as real processes, started together: exit status 2 at the process level."""
-    cases = ["missing file", "lr zero", "non-numeric values", "no subcommand"]
+    cases = ["missing file", "lr zero", "non-numeric values", "unknown subcommand"]
     procs = {case: subprocess.Popen(
         [sys.executable, "-m", "gd_core", *[a.format(**error_paths) for a in ERROR_CASES[case][0]]],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for case in cases}

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import examples
 from google.protobuf.message import Message
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as hs
@@ -145,7 +146,7 @@ def weather_file(layout: str, n: int, tmax, tmin, rain, duplicates=()) -> bytes:
 
 
 COUNTS: Counter = Counter()  # outcomes of the property test's examples (printed with -s)
-MAX_EXAMPLES = 300
+MAX_EXAMPLES = examples(300)  # the full count in CI; a few locally (tests/conftest.py)
 PLAIN = [_fmt(18 + (d * 7) % 11) for d in range(N_ROWS)]
 RAINY = [_fmt((d % 4) * 1.5) for d in range(N_ROWS)]
 
