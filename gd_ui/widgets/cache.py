@@ -1,12 +1,24 @@
 """The cached core calls every page shares, keyed by plain values only.
 
-A dataset enters a key as its ``key`` string (the frame itself is an underscore argument Streamlit does
-not hash); a model as a :class:`Model` of plain values. Results are bounded with ``max_entries``.
+A dataset enters a key as its ``key`` string (the frame itself is an underscore argument that is not
+hashed); a model as a :class:`Model` of plain values. Results are bounded with ``max_entries``.
+
+The calls every rerun of the playground makes (the dataset, the experiment, the run) are
+:func:`shared`: one result per process, handed to every session as it is. ``st.cache_data`` hashes
+its arguments with its own hasher and unpickles a fresh copy of the result on every hit, which cost
+about a quarter of the server's CPU per slider change. What is shared is never changed: the core's
+results are frozen dataclasses, and their numpy arrays are made read-only here, so a stray in-place
+write raises instead of leaking into another session.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import inspect
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +36,53 @@ from gd_ui.datasets import BUNDLED_BY_KEY, Dataset, read_bundled
 FRAMES = 200  # epochs recorded per playground run: every one of them is a frame of the animation
 
 
+def _freeze(value, depth: int = 0):
+    """Make the numpy arrays in ``value`` (a dataclass, tuple, list or dict, a few levels deep)
+    read-only; return ``value``."""
+    if isinstance(value, np.ndarray):
+        value.setflags(write=False)
+    elif depth < 4 and dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            _freeze(getattr(value, f.name), depth + 1)
+    elif depth < 4 and isinstance(value, tuple | list):
+        for item in value:
+            _freeze(item, depth + 1)
+    elif depth < 4 and isinstance(value, dict):
+        for item in value.values():
+            _freeze(item, depth + 1)
+    return value
+
+
+def shared(max_entries: int):
+    """A process-wide cache keyed by the call's plain arguments (those not starting with ``_``, as
+    for ``st.cache_data``), least recently used first out; the result is shared, not copied."""
+
+    def decorate(fn):
+        names = list(inspect.signature(fn).parameters)
+        entries: OrderedDict = OrderedDict()
+        lock = threading.Lock()
+
+        @functools.wraps(fn)
+        def cached(*args, **kwargs):
+            bound = dict(zip(names, args)) | kwargs
+            key = tuple((n, bound[n]) for n in names if n in bound and not n.startswith("_"))
+            with lock:
+                if key in entries:
+                    entries.move_to_end(key)
+                    return entries[key]
+            value = _freeze(fn(*args, **kwargs))
+            with lock:
+                entries[key] = value
+                while len(entries) > max_entries:
+                    entries.popitem(last=False)
+            return value
+
+        cached.clear = entries.clear
+        return cached
+
+    return decorate
+
+
 @dataclass(frozen=True)
 class Model:
     """Which predictors, which one the 1-D charts show, the target, standardisation."""
@@ -38,7 +97,7 @@ class Model:
         return self.predictors.index(self.shown)
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@shared(max_entries=4)
 def bundled_frame(key: str):
     return read_bundled(key)
 
@@ -48,14 +107,22 @@ def bundled_dataset(key: str) -> Dataset:
     return Dataset(b.key, b.label, bundled_frame(key), b.temperature_unit, b.rain_unit, b.note)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@shared(max_entries=16)
+def varying_columns(key: str, _frame, columns: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Which of ``columns`` the dataset has, and which of those vary (a constant predictor is left out):
+    counting distinct values of 33,000 days was a tenth of a playground rerun."""
+    present = tuple(c for c in columns if c in _frame.columns)
+    return present, tuple(c for c in present if _frame[c].nunique() > 1)
+
+
+@shared(max_entries=16)
 def experiment(key: str, _frame, model: Model) -> Experiment:
     """Everything that does not depend on the run: split, Hessian, theory, optimum (one pass)."""
     return Experiment.build(make_problem(_frame, model.predictors, model.target),
                             standardize=model.standardize)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@shared(max_entries=64)
 def descent(key: str, _exp: Experiment, model: Model, w0: tuple, b0: float, lr: float, epochs: int,
             frames: int = FRAMES, schedule=None):
     """The run, in original units (closed form: milliseconds at any epoch count; ``schedule``: a

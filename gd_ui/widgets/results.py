@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
+from collections import OrderedDict
+
 import streamlit as st
 
 from gd_core.descent import History
@@ -25,9 +29,8 @@ def loss_and_numbers(f: Frame, history: History) -> None:
     with left:
         st.subheader("Loss per epoch")
         base = f.exp.baseline["valid"] if f.exp.baseline else None
-        chart = loss_figure(history, optimum_loss=f.exp.optimum.train, baseline=base)
         summary = exports.loss_summary(history, f.exp.optimum.train, base)
-        st.plotly_chart(restyle(chart) if f.on_stage else chart, width="stretch", key="loss", config=CONFIG,
+        st.plotly_chart(_loss_chart(f, history, base), width="stretch", key="loss", config=CONFIG,
                         alt=summary)
         st.caption(summary)
     with right:
@@ -39,6 +42,28 @@ def loss_and_numbers(f: Frame, history: History) -> None:
             st.caption("Descent ran on standardised features; parameters are shown in original units.")
         st.caption(md_text(f.dataset.note, limit=300))
         downloads(f, history)
+
+
+_CHARTS: OrderedDict = OrderedDict()  # id(history) -> (weak reference to it, on stage, its loss chart)
+_CHARTS_KEPT = 64
+_LOCK = threading.Lock()
+
+
+def _loss_chart(f: Frame, history: History, base: float | None):
+    """The loss chart of ``history``, built once per run: the run itself comes from the shared cache
+    (``cache.descent``), so every rerun and every session showing it gets the same figure (Plotly's
+    validation of a new figure was a tenth of the server's CPU per slider change)."""
+    with _LOCK:
+        hit = _CHARTS.get(id(history))
+        if hit is not None and hit[0]() is history and hit[1] == f.on_stage:
+            return hit[2]
+    chart = loss_figure(history, optimum_loss=f.exp.optimum.train, baseline=base)
+    chart = restyle(chart) if f.on_stage else chart
+    with _LOCK:
+        _CHARTS[id(history)] = (weakref.ref(history), f.on_stage, chart)
+        while len(_CHARTS) > _CHARTS_KEPT:
+            _CHARTS.popitem(last=False)
+    return chart
 
 
 def downloads(f: Frame, history: History) -> None:

@@ -23,7 +23,7 @@ from gd_ui.pages import PAGES
 from gd_ui.safe import md_text
 from gd_ui.state import DEFAULT_B0, DEFAULT_W0, RateInputs, reconcile_rate
 from gd_ui.status import ZONE_BADGE, rate_phrase
-from gd_ui.widgets.cache import Model, bundled_dataset, experiment
+from gd_ui.widgets.cache import Model, bundled_dataset, experiment, varying_columns
 
 BOUND = dict(bind="query-params", persist_state="session")
 PREDICTORS = ("tmax", "tmin", "rain")
@@ -114,8 +114,7 @@ def forget_unknown(key: str, options) -> None:
 def model_controls(dataset: Dataset, box=None) -> Model:
     """Which predictors the model uses, which one the 1-D charts show, standardisation."""
     box = box or st.sidebar
-    present = [c for c in PREDICTORS if c in dataset.frame.columns]
-    available = [c for c in present if dataset.frame[c].nunique() > 1]
+    present, available = varying_columns(dataset.key, dataset.frame, PREDICTORS)
     if "tmax" not in available:
         st.error("This dataset has no varying daily maximum temperature (tmax), which the lab "
                  "predicts. Pick another dataset, or map a column to tmax on the Data page.")
