@@ -65,6 +65,7 @@ KEYS = (
     Key("play_csv", "widgets.results", None, False, "download: trajectory CSV"),
     Key("play_json", "widgets.results", None, False, "download: fit JSON"),
     Key("play_html", "widgets.results", None, False, "download: offline animated HTML"),
+    Key("play_code", "widgets.results", None, False, "download: the run as notebook + script (zip)"),
     # the data page (pages/1_Data.py, gd_ui.widgets.importing): data_* keys
     Key("data_file", "pages/1_Data.py", None, False, "the uploaded file"),
     Key("data_fill", "pages/1_Data.py", "ffill", False, "gap strategy"),
@@ -110,6 +111,7 @@ KEYS = (
     Key("step_next", "widgets.lesson", None, False, "the Next button"),
     Key("step_chart", "widgets.lesson", None, False, "the server-drawn chart of the literal loop"),
     Key("step_live", "widgets.lesson", None, False, "the live chart of the literal loop"),
+    Key("step_code", "widgets.lesson", None, False, "download: the loop as notebook + script (zip)"),
     # the class poll (gd_ui.widgets.poll); the code itself is the URL's ?poll=, read, never a widget
     Key("poll_owned", "widgets.poll", None, False, "the teacher's poll: code, secret, question, answer"),
     Key("poll_hide", "widgets.poll", False, False, "a poll waits for its reveal: the outcome stays hidden"),

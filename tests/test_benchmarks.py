@@ -30,6 +30,7 @@ SHORT = {
     "bench_redraw.py": (["--repeats", "1", "--warmup", "0"], True),
     "bench_server.py": (["--changes", "3", "--warmup", "1"], False),
     "bench_sessions.py": (["2", "--idle", "1"], False),
+    "bench_takeaway.py": (["--short"], False),
     "bench_store.py": (["--voters", "6", "--spread", "0.2", "--processes", "2"], False),
     "bench_uploads.py": (["--files", "1", "--mb", "1", "--after", "1"], True),
 }
