@@ -117,6 +117,18 @@ def open_page(page: str = "app.py", *, query: dict | None = None, **state):
     return at.run()
 
 
+def open_link(page: str = "app.py", query: dict | None = None):
+    """An AppTest of a new visitor following a link straight to ``page`` with ``query`` (the session's
+    first run is that page's, as in a browser; ``open_page`` starts on the playground instead)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update(query or {})
+    if page != "app.py":
+        at.switch_page(page)
+    return at.run()
+
+
 def specs(at) -> list[dict]:
     """Every Plotly chart of an AppTest run, as ``{"data", "layout", "frames"}``."""
     return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]

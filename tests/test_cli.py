@@ -124,6 +124,7 @@ def tutorial(reference_csv):
     }
 
 
+@pytest.mark.slow  # the tutorial's 50,000-epoch literal loop
 def test_cli_reproduces_the_tutorials_run(reference_csv, tutorial):
     done = cli("fit", str(reference_csv), "--init", "tutorial", "--lr", "1e-4", "--epochs", "50000",
                "--json")
@@ -346,6 +347,7 @@ def test_error_paths(error_paths, case):
     assert_one_error_line(*run_main(*[a.format(**error_paths) for a in args]), expected)
 
 
+@pytest.mark.slow  # four interpreters at once: ~12 s on 2 busy cores
 def test_error_paths_as_processes(error_paths):
     """A few of them as real processes, started together: exit status 2 at the process level."""
     cases = ["missing file", "lr zero", "non-numeric values", "unknown subcommand"]

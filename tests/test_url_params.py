@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from conftest import APP, open_page
+from conftest import open_link, open_page
 from streamlit.testing.v1 import AppTest
 
 from gd_ui.url_check import check, choice, flag, note, number, rate
@@ -71,18 +71,9 @@ def _plain(markdown: str) -> str:
     return markdown.replace("\\", "").replace("\u200b", "")
 
 
-def _first_run(page: str, query: dict) -> AppTest:
-    """A new visitor opening a link straight to ``page`` (the session's first run is that page's)."""
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params.update(query)
-    if page != "app.py":
-        at.switch_page(page)
-    return at.run()
-
-
 @pytest.mark.parametrize(("page", "query", "bad"), BAD, ids=[f"{p}:{','.join(b)}" for p, _, b in BAD])
 def test_a_bad_value_is_ignored_with_a_note_and_the_page_works(page, query, bad):
-    at = _first_run(page, query)
+    at = open_link(page, query)
     notes = [_plain(e.value) for e in at.info if "ignored" in e.value]
     assert len(notes) == 1, [e.value for e in at.info]
     for name in bad:
@@ -249,7 +240,7 @@ def test_every_setting_of_every_page_round_trips_through_its_url(page, kept):
                  and not w.proto.disabled]
     assert not unchanged, f"{page}: {unchanged} kept their defaults: the test must change every setting"
 
-    again = _first_run(page, {k: v if len(v) > 1 else v[0] for k, v in url.items()})
+    again = open_link(page, {k: v if len(v) > 1 else v[0] for k, v in url.items()})
     assert not at.exception and not again.exception, again.exception
     assert not [e.value for e in again.info if "ignored" in e.value], f"{page}: {url} partly ignored"
     got = {k: _formatted(w) for k, w in bound_widgets(again).items()}
