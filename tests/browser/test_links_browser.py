@@ -18,7 +18,7 @@ def _sidebar_value(page: Page, label: str) -> str:
 
 def test_the_readme_link_opens_its_view_and_stays_in_the_address_bar(page: Page):
     open_app(page, README_LINK)
-    expect(page.locator('[data-testid="stSidebar"]')).to_contain_text("Clemson")
+    expect(page.locator('[data-testid="stMain"]')).to_contain_text("Clemson")
     assert _sidebar_value(page, "Epochs") == "50,000"
     assert _sidebar_value(page, "Learning rate") == "3.2e-04"
     for part in ("ds=clemson", "lr=3.2e-04", "w0=0.5"):
@@ -27,7 +27,7 @@ def test_the_readme_link_opens_its_view_and_stays_in_the_address_bar(page: Page)
     again = page.context.new_page()
     open_app(again, page.url)  # the address bar's link, copied
     assert _sidebar_value(again, "Epochs") == "50,000"
-    expect(again.locator('[data-testid="stSidebar"]')).to_contain_text("Clemson")
+    expect(again.locator('[data-testid="stMain"]')).to_contain_text("Clemson")
 
 
 def test_a_bad_value_in_a_link_is_ignored_with_a_note(page: Page):
