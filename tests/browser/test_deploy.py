@@ -335,12 +335,21 @@ def test_a_killed_worker_is_restarted_while_the_other_keeps_serving(browser: Bro
             assert time.monotonic() < deadline, f"the proxy still re-pins {victim}'s visitors 15 s later"
             time.sleep(0.25)
 
-        # The victim's visitor reloads: a new session on the restarted worker, which serves it.
+        # The victim's visitor reloads: a new session, served (by the restarted worker, or by the other
+        # one if the tab's reconnection attempts were redispatched while its worker was down).
         victim_page = sessions[victim]
         open_app(victim_page, "/")
         assert_page_works(victim_page)
         assert full_data(victim_page)
-        assert worker_of(victim_page.context) == victim, f"re-pinned to {worker_of(victim_page.context)}"
+        assert worker_of(victim_page.context) in workers, victim_page.context.cookies()
+
+        # A visitor still pinned to the restarted worker (its cookie) is served by it.
+        opened.append(pinned := new_context(browser, url))
+        pinned.add_cookies([{"name": COOKIE, "value": victim, "url": url}])
+        pinned_page = open_app(pinned.new_page(), "/")
+        assert_page_works(pinned_page)
+        assert full_data(pinned_page)
+        assert worker_of(pinned) == victim, f"the restarted {victim} lost its visitor to {worker_of(pinned)}"
 
         # A new visitor still gets the playground.
         opened.append(fresh := new_context(browser, url))
