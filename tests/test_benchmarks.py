@@ -19,6 +19,7 @@ BENCH = REPO / "benchmarks"
 SCRIPTS = sorted(p.name for p in BENCH.glob("bench_*.py"))
 # script -> (arguments of a short run, needs Chromium); every script in benchmarks/ must be here.
 SHORT = {
+    "bench_class.py": (["3", "--workers", "1", "--idle", "1", "--flood", "0", "--window", "1"], False),
     "bench_classroom.py": (["2", "--workers", "1", "--changes", "2", "--think", "0.2", "--stagger", "0.2"],
                            False),
     "bench_core.py": (["--repeats", "1"], False),
@@ -28,6 +29,7 @@ SHORT = {
     "bench_landscape.py": (["--repeats", "1", "--epochs", "100"], False),
     "bench_poll.py": (["3", "--workers", "1", "--window", "1", "--arrive", "1"], False),
     "bench_redraw.py": (["--repeats", "1", "--warmup", "0"], True),
+    "bench_schedule.py": (["--short"], False),
     "bench_server.py": (["--changes", "3", "--warmup", "1"], False),
     "bench_sessions.py": (["2", "--idle", "1"], False),
     "bench_takeaway.py": (["--short"], False),
@@ -35,6 +37,7 @@ SHORT = {
     "bench_uploads.py": (["--files", "1", "--mb", "1", "--after", "1"], True),
 }
 SHORT_TIMEOUT_S = 420
+BROWSER = {s for s, (_, browser) in SHORT.items() if browser}
 
 
 def test_every_benchmark_has_a_short_run():
@@ -50,9 +53,10 @@ def test_help(script):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("script", [pytest.param(s, marks=[pytest.mark.browser] if SHORT[s][1] else [])
+@pytest.mark.parametrize("script", [pytest.param(s, marks=[pytest.mark.browser] if s in BROWSER else [])
                                     for s in SCRIPTS])
 def test_short_run(script):
+    assert script in SHORT, f"no short run for {script}: add it to SHORT"
     args, needs_browser = SHORT[script]
     chromium = Path(os.environ.get("DESCENT_LAB_CHROMIUM") or "/usr/bin/chromium")
     if needs_browser and not chromium.is_file():

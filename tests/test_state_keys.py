@@ -12,7 +12,7 @@ from gd_ui.state import KEYS, registered
 
 STREAMLIT_CODE = [REPO / "app.py", *sorted((REPO / "pages").glob("*.py")),
                   *sorted((REPO / "gd_ui" / "widgets").glob("*.py"))]
-STATE_NAMES = {"session_state", "state"}  # ``state = st.session_state`` is the usual alias
+STATE_NAMES = {"session_state"}  # and each module's aliases (``state = st.session_state``)
 # Streamlit's own keys and AppTest's, never ours.
 FOREIGN = ("$$", "_stcore")
 
@@ -45,9 +45,16 @@ def _text(node: ast.AST, constants: dict[str, str]) -> str | None:
     return None
 
 
-def _is_state(node: ast.AST) -> bool:
+def _aliases(tree: ast.Module) -> set[str]:
+    """Names assigned ``st.session_state`` anywhere in the module."""
+    return {t.id for node in ast.walk(tree) if isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Attribute) and node.value.attr == "session_state"
+            for t in node.targets if isinstance(t, ast.Name)}
+
+
+def _is_state(node: ast.AST, aliases: set[str]) -> bool:
     return (isinstance(node, ast.Attribute) and node.attr in STATE_NAMES) or \
-        (isinstance(node, ast.Name) and node.id in STATE_NAMES)
+        (isinstance(node, ast.Name) and node.id in aliases)
 
 
 def keys_in_code() -> dict[str, str]:
@@ -55,16 +62,16 @@ def keys_in_code() -> dict[str, str]:
     found = {}
     for path in STREAMLIT_CODE:
         tree = ast.parse(path.read_text())
-        constants = _constants(tree)
+        constants, aliases = _constants(tree), _aliases(tree)
         for node in ast.walk(tree):
             names = []
             if isinstance(node, ast.Call):
                 names += [kw.value for kw in node.keywords if kw.arg == "key"]
                 func = node.func
                 if isinstance(func, ast.Attribute) and func.attr in ("get", "setdefault", "pop") \
-                        and _is_state(func.value) and node.args:
+                        and _is_state(func.value, aliases) and node.args:
                     names.append(node.args[0])
-            elif isinstance(node, ast.Subscript) and _is_state(node.value):
+            elif isinstance(node, ast.Subscript) and _is_state(node.value, aliases):
                 names.append(node.slice)
             for name in names:
                 text = _text(name, constants)

@@ -18,7 +18,8 @@ from gd_ui.url_check import check, choice, flag, note, number, rate
 
 PAGES = ("app.py", "pages/1_Data.py", "pages/2_Learning_Rate_Lab.py", "pages/3_Loss_Landscape.py",
          "pages/4_Step_Through.py")  # the data page binds only the sidebar's dataset picker
-FIRST = ("ds", "pred", "std", "step_part", "predict")  # the model and the step first: others depend on them
+# the model, the step and the schedule first: the other settings depend on them
+FIRST = ("ds", "pred", "std", "step_part", "predict", "sched", "land_sched")
 FAILED = "Something went wrong"
 
 

@@ -29,7 +29,7 @@ from gd_ui.safe import md_text
 @functools.cache
 def specs() -> dict[str, url_check.Spec]:
     """A spec for every URL-bound widget key of every page (built once: the options are constants)."""
-    from gd_ui.widgets import lab, landscape  # they import the frame, which imports this module
+    from gd_ui.widgets import lab, landscape, schedule_controls  # they import the frame, which imports this
 
     predictors = ("tmax", "tmin", "rain")
     out = {
@@ -51,6 +51,11 @@ def specs() -> dict[str, url_check.Spec]:
         "step_epoch": url_check.number(0, lesson.MAX_EPOCH, whole=True),
         **{f"step_{name}": url_check.number(lo, hi) for name, (lo, hi) in lesson.WORKED_BOUNDS.items()},
     }
+    for prefix in ("sched", "land_sched"):  # the learning-rate schedule (gd_ui.widgets.schedule_controls)
+        out[prefix] = url_check.choice(schedule_controls.SCHEDULES)
+        out[f"{prefix}_r"] = url_check.choice(schedule_controls.DECAY_RATES)
+        out[f"{prefix}_k"] = url_check.choice(schedule_controls.DECAY_EPOCHS)
+        out[f"{prefix}_w"] = url_check.choice(schedule_controls.WARMUPS)
     for key, opt in OPTIMIZERS.items():
         out[f"land_lr_{key}"] = (url_check.choice(landscape.STEPS, lambda v: f"{float(v):g}") if opt.adaptive
                                  else url_check.choice(landscape.MULTIPLES, lambda v: f"{v}×"))
