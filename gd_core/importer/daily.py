@@ -50,7 +50,7 @@ def read_dates(frame: pd.DataFrame, plan, override: str | None, name: str):
             raise WeatherFileError(
                 f"{n_bad:,} of {n_present:,} values in the date column {shorten(plan.date_column)!r} are not "
                 f"{date_format} dates (first: {example!r}): correct those cells, or correct the date column "
-                "or the date format")
+                "or the date format", fixes=("date_column", "date_format"))
         notes.append(f"dropped {count(n_bad, 'row')} whose date could not be read (e.g. {example!r})")
     if n_present < len(frame):
         notes.append(f"dropped {count(len(frame) - n_present, 'row')} without a date")
@@ -104,7 +104,8 @@ def _plausible_span(index: pd.DatetimeIndex, columns: dict, name: str, today: dt
     if odd.sum() > 0.5 * len(index):
         raise WeatherFileError(
             f"{name!r}: {odd.sum():,} of {count(len(index), 'date')} are outside {window} (e.g. {examples}): "
-            f"{why}. Check the dates, or correct the date column or the date format")
+            f"{why}. Check the dates, or correct the date column or the date format",
+            fixes=("date_column", "date_format"))
     note = (f"dropped {count(odd.sum(), 'row')} dated outside {window} (e.g. {examples}; the file's dates "
             f"span {index.min():%Y-%m-%d} to {index.max():%Y-%m-%d}): {why}")
     return index[~odd], {k: v[~odd] for k, v in columns.items()}, (note,)
@@ -113,7 +114,8 @@ def _plausible_span(index: pd.DatetimeIndex, columns: dict, name: str, today: dt
 def _check_days(index: pd.DatetimeIndex, name: str, station: str | None) -> None:
     """At least two days, each once, about a day apart (not monthly)."""
     if len(index) == 0:
-        raise WeatherFileError(f"{name!r} has no row with a readable date: check the date column")
+        raise WeatherFileError(f"{name!r} has no row with a readable date: check the date column",
+                               fixes=("date_column", "date_format"))
     if len(index) == 1:
         raise WeatherFileError(f"{name!r} has only one dated row ({index[0]:%Y-%m-%d}): gradient "
                                "descent needs many days; use a file with at least a few weeks of daily rows")

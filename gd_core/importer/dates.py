@@ -79,7 +79,8 @@ def _chosen_date_column(names, sample, wanted: str, fmt: str | None) -> tuple[in
     if kind is None and not fmt:
         raise WeatherFileError(
             f"the date column chosen, {shorten(names[index])!r}, does not hold dates like {_EXAMPLES} "
-            f"(first value {shorten((values or [''])[0])!r}): choose another column, or give its date format")
+            f"(first value {shorten((values or [''])[0])!r}): choose another column, or give its date format",
+            fixes=("date_column", "date_format"), columns=tuple(names))
     return index, kind or "custom"
 
 
@@ -146,7 +147,8 @@ def _parse_dmy(text: pd.Series, kind: str) -> tuple[pd.Series, str, tuple[str, .
     if day_first_seen and month_first_seen:
         raise WeatherFileError(
             "the dates mix day-first and month-first (some start with a day above 12, others have a "
-            "second number above 12): make the date column consistent, or correct the date format")
+            "second number above 12): make the date column consistent, or correct the date format",
+            fixes=("date_format",))
     if day_first_seen or month_first_seen:
         day_first = day_first_seen
         why = "a first number above 12" if day_first else "a second number above 12"
