@@ -40,6 +40,7 @@ _STATION_NAMES = ("station", "stations_id", "station_id", "stationid", "climate_
                   "wmo_id", "station_name", "name", "location")
 _YEAR, _MONTH, _DAY = {"year", "yyyy", "yr", "jahr"}, {"month", "mm", "mon", "mo", "monat"}, \
     {"day", "dd", "dy", "tag"}
+_DOY = {"doy", "day_of_year", "dayofyear", "jday", "julian_day", "yday"}
 TIME_ZONES = {"cdt", "cst", "edt", "est", "mdt", "mst", "pdt", "pst", "akdt", "akst", "hst", "gmt", "utc",
                "bst", "cet", "cest"}
 
@@ -147,6 +148,12 @@ def ymd_columns(names: tuple[str, ...]) -> tuple[int | None, int | None, int | N
         return next((i for i, n in enumerate(normed) if n in words), None)
 
     return first(_YEAR), first(_MONTH), first(_DAY)
+
+
+def doy_column(names: tuple[str, ...]) -> int | None:
+    """Index of a day-of-year column (NASA POWER's ``DOY``), or None."""
+    normed = [norm(n) for n in names]
+    return next((i for i, n in enumerate(normed) if n in _DOY), None)
 
 
 def date_name_rank(name: str) -> int:
