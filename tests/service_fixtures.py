@@ -38,7 +38,8 @@ def met_eireann(folder: Path) -> Path:
     """Met Éireann's daily station file (dly<id>.csv): station preamble, a legend, then
     'date,ind,maxtp,ind,mintp,...' with an indicator column before each value, dates '01-jan-1962',
     blank cells for missing values."""
-    preamble = ("Station Name: CORK AIRPORT\nStation Height: 155 M \nLatitude:51.847  ,Longitude: -8.486\n\n\n"
+    preamble = ("Station Name: CORK AIRPORT\nStation Height: 155 M \n"
+                "Latitude:51.847  ,Longitude: -8.486\n\n\n"
                 "date:  -  00 to 00 utc\nrain:  -  Precipitation Amount (mm)\n"
                 "maxtp: -  Maximum Air Temperature (C)\t  \nmintp: -  Minimum  Air Temperature (C)\n"
                 "gmin:  -  09utc Grass Minimum Temperature (C)\nsoil:  -  Mean 10cm soil temperature (C)\n"
@@ -49,7 +50,8 @@ def met_eireann(folder: Path) -> Path:
         maxtp = "" if day == 9 else f"{8 + day % 5}.{day % 10}"
         mintp = f"{1 + day % 4}.{(day * 3) % 10}"
         rain = {4: "12.7", 5: "0.0", 11: "3.1"}.get(day, f"0.{day % 3}")
-        rows.append(f"{day:02d}-jan-1962,0,{maxtp},0,{mintp},0,{-2 + day % 3}.5,{2 if day == 5 else 0},{rain},"
+        rain_indicator = 2 if day == 5 else 0
+        rows.append(f"{day:02d}-jan-1962,0,{maxtp},0,{mintp},0,{-2 + day % 3}.5,{rain_indicator},{rain},"
                     f"1016.1,7.2,2,15,2,250,2,27,5.325")
     return _write(folder, "dly3904.csv", preamble + "\n".join(rows) + "\n")
 
@@ -95,7 +97,8 @@ NASA/POWER CERES/MERRA2 Native Resolution Daily Data
 Dates (month/day/year): 01/01/2020 through 02/09/2020
 Location: Latitude  52.0900   Longitude 5.1200
 Elevation from MERRA-2: Average for 0.5 x 0.625 degree lat/lon region = 2.73 meters
-The value for missing source data that cannot be computed or is outside of the sources availability range: -999
+The value for missing source data that cannot be computed or is outside of the sources availability \
+range: -999
 Parameter(s):
 T2M_MAX     MERRA-2 Temperature at 2 Meters Maximum (C)
 T2M_MIN     MERRA-2 Temperature at 2 Meters Minimum (C)
@@ -139,7 +142,8 @@ def ghcn_dly(folder: Path) -> Path:
                 tmax[4] = (283, " ", "I")  # 28.3 °C in January in New York: failed QC
                 prcp[6] = (0, "T", " ")  # trace
                 del tmin[9]  # -9999
-            lines += [_dly_line(station, year, month, "TMAX", tmax), _dly_line(station, year, month, "TMIN", tmin),
+            lines += [_dly_line(station, year, month, "TMAX", tmax),
+                      _dly_line(station, year, month, "TMIN", tmin),
                       _dly_line(station, year, month, "PRCP", prcp),
                       _dly_line(station, year, month, "SNOW", {d: (0, " ", " ") for d in range(1, last + 1)})]
     return _write(folder, "USW00094728.dly", "\n".join(lines) + "\n")
@@ -161,9 +165,11 @@ def wide_places(folder: Path) -> Path:
         cells = [f"200001{day:02d}", "1"]
         for k, place in enumerate(places):
             tmax = 3.9 + k * 2 + (day % 4) * 0.5
-            values = {"cloud_cover": "8", "humidity": "0.89", "pressure": "1.0286", "global_radiation": "0.20",
+            values = {"cloud_cover": "8", "humidity": "0.89", "pressure": "1.0286",
+                      "global_radiation": "0.20",
                       "precipitation": f"{(day % 3) * 0.03 + k * 0.01:.2f}", "sunshine": "0",
-                      "temp_mean": f"{tmax - 1.3:.1f}", "temp_min": f"{tmax - 2.3:.1f}", "temp_max": f"{tmax:.1f}"}
+                      "temp_mean": f"{tmax - 1.3:.1f}", "temp_min": f"{tmax - 2.3:.1f}",
+                      "temp_max": f"{tmax:.1f}"}
             cells += [values[v] for v in WIDE_VARIABLES if not (place == "BUDAPEST" and v == "cloud_cover")]
         rows.append(",".join(cells))
     return _write(folder, "weather_prediction_dataset.csv", "\n".join(rows) + "\n")

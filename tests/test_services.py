@@ -14,12 +14,14 @@ from streamlit.testing.v1 import AppTest
 from gd_core.importer import import_weather
 from gd_core.importer.services import SERVICES
 
-# fixture: (format, columns, units read as, the file's units, rows, start, stations, {date: (tmax, tmin, rain)})
+# fixture: (format, columns, units read as, the file's units, rows, start, stations,
+#           {date: (tmax, tmin, rain)})
 EXPECTED = {
     "wunderground_history": (
         "Weather Underground history", ("Date", "TempHighF", "TempLowF", "PrecipitationSumInches"),
         {"temperature": "F", "rain": "in"}, {"temperature": "F", "rain": "in"}, 30, "2013-12-01", [],
-        {"2013-12-07": (67.0, 41.0, 0.46), "2013-12-03": (63.0, 44.0, 0.001), "2013-12-08": (68.0, 42.0, None)}),
+        {"2013-12-07": (67.0, 41.0, 0.46), "2013-12-03": (63.0, 44.0, 0.001),
+         "2013-12-08": (68.0, 42.0, None)}),
     "met_eireann": (
         "Met Éireann", ("date", "maxtp", "mintp", "rain"), {"temperature": "C", "rain": "mm"},
         {"temperature": "C", "rain": "mm"}, 30, "1962-01-01", [],
@@ -59,7 +61,7 @@ def test_service_fixture_through_the_importer(tmp_path, case):
     fmt, columns, units, file_units, rows, start, stations, spots = EXPECTED[case]
     report = (result := import_weather(sf.SERVICE_FIXTURES[case](tmp_path))).report
     assert report.format == fmt
-    assert (report.columns["date"], report.columns["tmax"], report.columns["tmin"], report.columns["rain"]) == columns
+    assert tuple(report.columns[k] for k in ("date", "tmax", "tmin", "rain")) == columns
     assert report.units == units and report.file_units == file_units
     assert (report.rows, report.start, list(report.stations)) == (rows, start, stations)
     for day, values in spots.items():
@@ -120,7 +122,8 @@ def test_service_fixture_through_cli_inspect_json(tmp_path, case, capsys):
     shown = json.loads(capsys.readouterr().out)
     assert (shown["columns"]["date"], shown["columns"]["tmax"], shown["columns"]["tmin"],
             shown["columns"]["rain"]) == columns
-    assert shown["units"] == units and (shown["rows"], shown["start"], shown["stations"]) == (rows, start, stations)
+    assert shown["units"] == units
+    assert (shown["rows"], shown["start"], shown["stations"]) == (rows, start, stations)
 
 
 def _data_page() -> AppTest:
@@ -132,7 +135,8 @@ def _data_page() -> AppTest:
 def test_service_fixture_on_the_data_page(tmp_path, case):
     fmt, columns, _, _, rows, start, _, spots = EXPECTED[case]
     path = sf.SERVICE_FIXTURES[case](tmp_path)
-    at = _data_page().file_uploader(key="data_file").set_value((path.name, path.read_bytes(), "text/csv")).run()
+    at = _data_page().file_uploader(key="data_file").set_value((path.name, path.read_bytes(), "text/csv"))
+    at.run()
     assert not at.exception and not at.error
     detected = at.dataframe[0].value["detected"]
     assert detected["format"] == fmt and detected["tmax"].startswith(columns[1])

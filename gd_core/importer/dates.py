@@ -25,7 +25,8 @@ MONTHS = {name: i + 1 for i, names in enumerate((
     "may mai mei mag", "june jun juin giu", "july jul juil lug", "august aug août aou ago",
     "september sep sept set", "october oct okt ott", "november nov", "december dec dez déc dic"))
     for name in names.split()}
-_MONTH_NAME = re.compile(r"^(\d{1,2})[-/ .]([^\W\d_]{3,9})\.?[-/ .](\d{4}|\d{2})(?:[ T]\d{1,2}:\d{2}(:\d{2})?)?$")
+_MONTH_NAME = re.compile(  # "01-jan-1986 00:00:00", "01-Jan-42", "1 janv. 2020"
+    r"^(\d{1,2})[-/ .]([^\W\d_]{3,9})\.?[-/ .](\d{4}|\d{2})(?:[ T]\d{1,2}:\d{2}(:\d{2})?)?$")
 _NAME_FIRST = re.compile(r"^([^\W\d_]{3,9})\.?[ ]+(\d{1,2}),?[ ]+(\d{4}|\d{2})$")  # "Jan 31, 2020"
 DATE_FORMATS = {"ISO": "%Y-%m-%d", "YYYYMMDD": "%Y%m%d", "YYYY/MM/DD": "%Y/%m/%d"}
 _FIXED = {"iso": ("%Y-%m-%d", "ISO"), "ymd_slash": ("%Y/%m/%d", "YYYY/MM/DD")}
