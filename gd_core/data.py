@@ -167,8 +167,8 @@ def make_problem(frame: pd.DataFrame, predictors, target: str, *, fill: str = "f
                          "on every training day): it cannot help and makes the problem singular; "
                          "leave it out of the predictors")
     notes = () if not unbridged else (
-        f"{unbridged:,} day{'s' if unbridged != 1 else ''} in gaps longer than {max_fill_days} days left out, "
-        "not filled: the series is split there",)
+        f"{unbridged:,} day{'s' if unbridged != 1 else ''} in gaps longer than {max_fill_days} days left "
+        "out, not filled: the series is split there",)
     if long_filled:
         notes = (f"{long_filled:,} day{'s' if long_filled != 1 else ''} filled across gaps longer than "
                  f"{MAX_FILL_DAYS} days (the tutorial's forward-fill has no limit; with a limit of "

@@ -39,8 +39,8 @@ def test_a_twenty_year_hole_is_not_filled(how):
     assert filled["tmax"].iloc[hole].isna().all() and filled["tmin"].iloc[hole].isna().all()
     assert filled.iloc[:400].notna().all().all() and filled.iloc[400 + 7305:].notna().all().all()
     problem = make_problem(frame, ["tmax", "tmin"], "tmax_tomorrow", fill=how, max_fill_days=MAX_FILL_DAYS)
-    assert problem.notes == ("7,305 days in gaps longer than 7 days left out, not filled: the series is split "
-                             "there",)
+    assert problem.notes == ("7,305 days in gaps longer than 7 days left out, not filled: the series is "
+                             "split there",)
     n = len(problem.train.y) + len(problem.valid.y) + len(problem.test.y)
     assert n == 400 + 4000 - 2  # the day before the hole and the last day have no tomorrow
     baseline = np.mean((problem.test.today - problem.test.y) ** 2)
