@@ -54,6 +54,8 @@ KEYS = (
     Key("data_file", "pages/1_Data.py", None, False, "the uploaded file"),
     Key("data_fill", "pages/1_Data.py", "ffill", False, "gap strategy"),
     Key("data_station", "widgets.importing", None, False, "detection corrections: data_* keys"),
+    Key("data_upload", "widgets.importing", None, False, "the last uploaded file, shown again on return"),
+    Key("data_import", "widgets.importing", [], False, "the last two imports of that file (memo)"),
     # the learning-rate lab
     Key("lab_rates", "pages/2_Learning_Rate_Lab.py", ("0.01", "0.5", "0.99", "1.1"), True, "ringed rates"),
     Key("lab_excess", "pages/2_Learning_Rate_Lab.py", False, True, "plot L − L*"),
