@@ -97,6 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--standardize", action="store_true",
                      help="descend on standardised predictors (results in original units)")
     fit.add_argument("--fill", choices=FILL_STRATEGIES, default="ffill")
+    fit.add_argument("--max-fill-days", type=_epochs, default=None, metavar="N",
+                     help="fill only gaps of at most N calendar days, leave longer ones out (default: no "
+                          "limit, as the tutorial; the app uses 7)")
     fit.add_argument("--json", action="store_true", help="print one JSON object")
     add_schedule_args(fit)
     add_correction_flags(fit)
@@ -119,7 +122,8 @@ def load_frame(args):
 def fit_report(args) -> dict:
     """Import, build the problem, descend, and gather the JSON report (numbers may be inf/nan)."""
     frame = load_frame(args)
-    problem = make_problem(frame, args.predictors, args.target, fill=args.fill)
+    problem = make_problem(frame, args.predictors, args.target, fill=args.fill,
+                           max_fill_days=args.max_fill_days)
     exp = Experiment.build(problem, standardize=args.standardize)
     if args.w0 is not None and len(args.w0) not in (1, problem.n_features):
         raise ValueError(f"--w0 has {len(args.w0)} values for {problem.n_features} predictors: "

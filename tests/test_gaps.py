@@ -82,3 +82,19 @@ def test_without_a_limit_the_tutorials_fill_is_kept_and_said():
     assert fill_missing(frame, "ffill").equals(frame.ffill())  # the tutorial's own line
     problem = make_problem(frame, ["tmax", "tmin"], "tmax_tomorrow")
     assert problem.notes and "7,305 days filled across gaps longer than 7 days" in problem.notes[0]
+
+
+def test_cli_max_fill_days_leaves_the_long_gap_out(tmp_path, capsys):
+    import json
+
+    from gd_core.cli import main
+
+    frame = _series(400 + 7305 + 4000, slice(400, 400 + 7305))
+    path = tmp_path / "hole.csv"
+    frame.to_csv(path, na_rep="-9999")
+    assert main(["fit", str(path), "--predictors", "tmax", "--epochs", "5", "--json",
+                 "--max-fill-days", "7"]) == 0
+    bounded = json.loads(capsys.readouterr().out)
+    assert main(["fit", str(path), "--predictors", "tmax", "--epochs", "5", "--json"]) == 0
+    unbounded = json.loads(capsys.readouterr().out)
+    assert bounded["baseline"]["test"] > 0.5 and bounded["loss"] != unbounded["loss"]

@@ -172,7 +172,7 @@ SERVICES = (
             readme="fixed width (ID, YEAR, MONTH, ELEMENT, 31 × value+MFLAG+QFLAG+SFLAG); TMAX, TMIN in "
                    "0.1 °C, PRCP in 0.1 mm; -9999 missing"),
     Service(WIDE, lambda t: False, units=("C", "cm"),
-            readme="<PLACE>_temp_max, <PLACE>_temp_min (°C), <PLACE>_precipitation (cm = 10 mm); each "
+            readme="PLACE_temp_max, PLACE_temp_min (°C), PLACE_precipitation (cm = 10 mm); each "
                    "place a station"),
     Service("NOAA CDO daily summaries (legacy)", lambda t: _noaa_family(t) == "NOAA CDO daily summaries "
                                                                           "(legacy)",
