@@ -147,3 +147,12 @@ def test_service_fixture_on_the_data_page(tmp_path, case):
     tmax = next(v for k, v in row.items() if k.startswith("tmax"))
     if first_values[0] is not None:
         assert float(tmax) == pytest.approx(first_values[0])
+
+
+def test_meteostat_station_id_from_the_file_name(tmp_path):
+    import importer_fixtures as fx
+
+    data = fx.meteostat(tmp_path).read_bytes()
+    for name in ("10637.csv", "meteostat-10637.csv", "export_10637 (1).csv"):
+        assert import_weather(data, filename=name).report.place == "Meteostat station 10637", name
+    assert import_weather(data, filename="export.csv").report.place is None
