@@ -135,8 +135,8 @@ def _data_page() -> AppTest:
 def test_service_fixture_on_the_data_page(tmp_path, case):
     fmt, columns, _, _, rows, start, _, spots = EXPECTED[case]
     path = sf.SERVICE_FIXTURES[case](tmp_path)
-    at = _data_page().file_uploader(key="data_file").set_value((path.name, path.read_bytes(), "text/csv"))
-    at.run()
+    at = _data_page()
+    at.file_uploader(key="data_file").set_value((path.name, path.read_bytes(), "text/csv")).run()
     assert not at.exception and not at.error
     detected = at.dataframe[0].value["detected"]
     assert detected["format"] == fmt and detected["tmax"].startswith(columns[1])
