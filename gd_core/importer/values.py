@@ -138,7 +138,7 @@ def fill_trace(rain: np.ndarray, trace: np.ndarray | None, unit: str) -> tuple[n
     if trace is None or not trace.any():
         return rain, ()
     amount = TRACE[unit]
-    note = f"{count(trace.sum(), 'trace of rain')} read as {amount:g} {unit} each"
+    note = f"{count(trace.sum(), 'trace of rain', 'traces of rain')} read as {amount:g} {unit} each"
     return np.where(trace, amount, rain), (note,)
 
 
