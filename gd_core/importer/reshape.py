@@ -85,7 +85,7 @@ def read_dly(body: bytes, name: str) -> Reshaped:
     table = pd.DataFrame(index=wide.index)
     for el in DLY_ELEMENTS:
         if ("value", el) in wide.columns:
-            table[el] = wide[("value", el)].map(lambda v: "" if pd.isna(v) else f"{v:g}")
+            table[el] = wide[("value", el)]  # floats, NaN for missing: written as empty cells
             table[el + "_ATTRIBUTES"] = wide[("flags", el)].fillna("")
     table = table.reset_index()
     table["DATE"] = table["DATE"].dt.strftime("%Y-%m-%d")
