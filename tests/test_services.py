@@ -156,3 +156,32 @@ def test_meteostat_station_id_from_the_file_name(tmp_path):
     for name in ("10637.csv", "meteostat-10637.csv", "export_10637 (1).csv"):
         assert import_weather(data, filename=name).report.place == "Meteostat station 10637", name
     assert import_weather(data, filename="export.csv").report.place is None
+
+
+def test_a_broken_wide_file_gets_the_usual_messages():
+    text = b"DATE,BASEL_temp_max,BUDAPEST_temp_max\n20000101,1,2\n20000102,\"3,4\n"
+    try:
+        result = import_weather(text)
+    except Exception as exc:  # a refusal is fine; an internal failure is not
+        assert type(exc).__name__ == "WeatherFileError" and "unexpectedly" not in str(exc)
+    else:
+        assert result.report.rows >= 1
+    dup = b"DATE,A_temp_max,B_temp_max,A_temp_max\n20000101,1,2,3\n20000102,3,4,5\n"
+    import_weather(dup)  # duplicate names: read as a plain table
+
+
+@pytest.mark.parametrize("data, word", [
+    (b"USW00023230000001TMAX  133  0" + b"-9999   " * 30 + b"\n", "no data rows"),  # year 0000
+    (b"USW00023230202002TMAX-9999   \n", "no numbers"),  # every slot missing
+    (b"USW00023230202002SNOW    0  0\n", "none of TMAX, TMIN, PRCP"),
+])
+def test_odd_dly_files_are_refused_with_a_message(data, word):
+    from gd_core.importer import WeatherFileError
+
+    with pytest.raises(WeatherFileError, match=word):
+        import_weather(data, filename="odd.dly")
+
+
+def test_an_attributes_column_with_no_flag_at_all():
+    data = b'"STATION","DATE","TMAX","TMAX_ATTRIBUTES"\n"A","2020-01-01","5",""\n"A","2020-01-02","6",""\n'
+    assert import_weather(data).frame["tmax"].tolist() == [5.0, 6.0]

@@ -77,6 +77,8 @@ def read_dly(body: bytes, name: str) -> Reshaped:
                                   errors="coerce")
     impossible = int(long["DATE"].isna().sum())  # 30 February and the like: always -9999
     long = long.dropna(subset=["DATE"])
+    # Years the importer could ever accept (year 0000 would not even format as a date).
+    long = long[(long["DATE"].dt.year >= 1700) & (long["DATE"].dt.year <= 2200)]
     missing = long["value"].isna() | (long["value"] == -9999)
     long["value"] = long["value"].where(~missing)
     long["flags"] = long["flags"].where(~missing, "")
@@ -124,9 +126,14 @@ def _wide(body: bytes, codec: str, first: str) -> Reshaped | None:
         if match:
             owner[n] = match
     shared = [n for n in names if n not in owner]
-    frame = pd.read_csv(io.BytesIO(body), sep=sep, dtype="str", keep_default_na=False, encoding=codec,
-                        encoding_errors="replace", skipinitialspace=True)
-    frame.columns = [str(c).strip() for c in frame.columns]
+    try:
+        frame = pd.read_csv(io.BytesIO(body), sep=sep, dtype="str", keep_default_na=False, encoding=codec,
+                            encoding_errors="replace", skipinitialspace=True)
+    except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError):
+        return None  # not a clean wide table after all: read as it is, with the usual messages
+    frame.columns = [str(c).strip().strip('"') for c in frame.columns]
+    if len(set(frame.columns)) != len(frame.columns) or not set(shared) <= set(frame.columns):
+        return None
     rests = list(dict.fromkeys(n[len(owner[n]) + 1:] for n in owner))
     blocks = []
     for place in places:

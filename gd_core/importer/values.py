@@ -61,7 +61,7 @@ def plain_numbers(column: pd.Series, decimal: str) -> np.ndarray:
 
 def flag_letters(column: pd.Series, part: int | None = None) -> pd.Series:
     """Upper-case flag text per row ('' when blank); ``part`` picks one slot of "M,Q,S,time"."""
-    text = column.astype("str")
+    text = column.astype("object").where(column.notna(), "").astype("str")  # an all-empty column too
     if part is not None:
         text = text.str.split(",").str.get(part)
     return text.fillna("").astype("str").str.strip().str.upper().where(column.notna().to_numpy(), "")
