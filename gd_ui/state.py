@@ -55,6 +55,7 @@ KEYS = (
     Key("data_fill", "pages/1_Data.py", "ffill", False, "gap strategy"),
     Key("data_station", "widgets.importing", None, False, "detection corrections: data_* keys"),
     Key("data_upload", "widgets.importing", None, False, "the last uploaded file, shown again on return"),
+    Key("data_active_upload", "widgets.importing", None, False, "the active upload: file, corrections, fill"),
     Key("data_import", "widgets.importing", [], False, "the last two imports of that file (memo)"),
     # the learning-rate lab
     Key("lab_rates", "pages/2_Learning_Rate_Lab.py", ("0.01", "0.5", "0.99", "1.1"), True, "ringed rates"),

@@ -16,8 +16,8 @@ from gd_ui.dataview import (
 )
 from gd_ui.figures.loss import preview_figure
 from gd_ui.safe import md_text
-from gd_ui.widgets import frame, sidebar
-from gd_ui.widgets.importing import KEPT, current_upload, forget_upload, import_with_corrections
+from gd_ui.widgets import frame
+from gd_ui.widgets.importing import KEPT, activate, current_upload, forget_upload, import_with_corrections
 
 INTRO = ("Upload a daily weather export as your service gave it — NOAA Climate Data Online, GHCN-Daily CSV "
          "or .dly, Meteostat, Open-Meteo, DWD, Environment Canada, Weather Underground, Met Éireann, KNMI, "
@@ -32,7 +32,7 @@ def main() -> None:
     uploaded = st.file_uploader("Daily weather file (CSV or text)", type=["csv", "txt", "tsv", "dly"],
                                 key="data_file")
     st.markdown(f"Active dataset on every page: **{md_text(f.dataset.label)}**")
-    upload, remembered = current_upload(uploaded)
+    upload, remembered = current_upload(uploaded, f.dataset.key)
     if upload is None:
         st.info("No file uploaded: the pages use the active dataset above (pick bundled data in the "
                 "sidebar).")
@@ -84,7 +84,7 @@ def main() -> None:
         for note in left_out:
             st.caption(md_text(note))
         st.button("Use this dataset on every page", type="primary", disabled=not usable or bool(refusal),
-                  on_click=sidebar.add_upload, args=(dataset,), key="data_use")
+                  on_click=activate, args=(dataset, upload, station, overrides, fill), key="data_use")
         if f.dataset.key == dataset.key or st.session_state.get("ds") == dataset.key:
             st.success(f"Active on every page: {md_text(dataset.label)}")
             st.page_link("app.py", label="Open in the Playground", icon=":material/trending_down:")

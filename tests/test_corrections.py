@@ -127,3 +127,20 @@ def test_a_split_mostly_filled_cannot_be_activated():
     assert not at.exception
     assert any("mostly forward-filled" in w.value.replace("\\", "") for w in at.warning)
     assert at.button(key="data_use").disabled
+
+
+def test_coming_back_shows_the_active_upload_not_a_later_refused_one(tmp_path):
+    path = sf.knmi(tmp_path)
+    at = upload(data_page(), path.name, path.read_bytes())
+    at.selectbox(key="data_runit").set_value("mm").run()
+    at.radio(key="data_fill").set_value("interpolate").run()
+    at.button(key="data_use").click().run()
+    active = at.selectbox(key="ds").value
+    at = upload(at, "odd.csv", NO_ROLES)  # tried another file, refused: the KNMI one stays active
+    assert at.error and at.selectbox(key="ds").value == active
+    at.switch_page("app.py").run()
+    at.switch_page("pages/1_Data.py").run()
+    assert not at.exception and not at.error
+    assert at.dataframe[0].value["detected"]["format"] == "KNMI daily"
+    assert at.selectbox(key="data_runit").value == "mm" and at.radio(key="data_fill").value == "interpolate"
+    assert "Active on every page" in at.success[0].value

@@ -16,6 +16,7 @@ from gd_core.importer import ImportResult, WeatherFileError, import_weather
 from gd_core.importer.messages import RAIN_UNITS, TEMPERATURE_UNITS
 from gd_ui.dataview import SETTING_WORDS, UNIT_NAMES, Detected, corrections_text, digest
 from gd_ui.safe import md_text
+from gd_ui.widgets import sidebar
 
 AUTO = "detected"
 MAX_ROWS = 1_000_000  # data rows in a file (several stations); ~40 MB of CSV, imported in ~2 s
@@ -24,6 +25,11 @@ DATE_FORMATS = ("ISO", "YYYYMMDD", "US month-first", "European day-first", "year
 KEPT = dict(persist_state="session")  # a correction survives a visit to another page
 MEMO = "data_import"  # session key: the last (digest, station, overrides) and its ImportResult
 UPLOAD = "data_upload"  # session key: the last uploaded file, an ``Upload``
+ACTIVE_UPLOAD = "data_active_upload"  # session key: (dataset key, Upload, station, overrides, fill) activated
+WIDGET_OF = {"separator": "data_sep", "decimal": "data_dec", "encoding": "data_enc",
+             "date_column": "data_date", "date_format": "data_datefmt", "tmax": "data_tmax",
+             "tmin": "data_tmin", "rain": "data_rain",
+             "temperature_unit": "data_tunit", "rain_unit": "data_runit", "tenths": "data_tenths"}
 CORRECTION_KEYS = ("data_station", "data_sep", "data_dec", "data_enc", "data_date", "data_datefmt",
                    "data_datepat", "data_tmax", "data_tmin", "data_rain", "data_tunit", "data_runit",
                    "data_tenths")
@@ -38,9 +44,10 @@ class Upload:
     digest: str
 
 
-def current_upload(uploaded) -> tuple[Upload | None, bool]:
-    """The file to show: the one in the uploader (remembered), else the one remembered; and whether it
-    came from memory."""
+def current_upload(uploaded, active_key: str | None = None) -> tuple[Upload | None, bool]:
+    """The file to show: the one in the uploader (remembered), else the active upload (``active_key`` is
+    the active dataset's key) with the corrections it was activated with, else the last one uploaded;
+    and whether it came from memory."""
     if uploaded is not None:
         raw = uploaded.getvalue()
         kept = st.session_state.get(UPLOAD)
@@ -49,12 +56,37 @@ def current_upload(uploaded) -> tuple[Upload | None, bool]:
             for key in CORRECTION_KEYS:  # another file: its own columns, detected afresh
                 st.session_state.pop(key, None)
         return st.session_state[UPLOAD], False
+    active = st.session_state.get(ACTIVE_UPLOAD)
+    if active and active[0] == active_key and st.session_state.get(UPLOAD) is not active[1]:
+        _restore(*active[1:])
     return st.session_state.get(UPLOAD), True
 
 
+def activate(dataset, upload: Upload, station: str | None, overrides: tuple, fill: str) -> None:
+    """The "Use this dataset" button's callback: make it active everywhere and remember how it was read."""
+    sidebar.add_upload(dataset)
+    st.session_state[ACTIVE_UPLOAD] = (dataset.key, upload, station, overrides, fill)
+
+
+def _restore(upload: Upload, station: str | None, overrides: tuple, fill: str) -> None:
+    """Show the active upload again as it was activated: its file, corrections and gap strategy."""
+    st.session_state[UPLOAD] = upload
+    for key in CORRECTION_KEYS:
+        st.session_state.pop(key, None)
+    for key, value in overrides:
+        widget = WIDGET_OF[key]
+        if key == "date_format" and value not in DATE_FORMATS:
+            widget = "data_datepat"
+        st.session_state[widget] = value
+    if station:
+        st.session_state["data_station"] = station
+    st.session_state["data_fill"] = fill
+
+
 def forget_upload() -> None:
-    """The "Close this file" button's callback."""
+    """The "Close this file" button's callback (an active dataset stays active: only the page forgets it)."""
     st.session_state.pop(UPLOAD, None)
+    st.session_state.pop(ACTIVE_UPLOAD, None)
 
 
 def import_upload(data_digest: str, raw: bytes, filename: str, station: str | None,
