@@ -21,7 +21,8 @@ YDOY = "year + day-of-year columns"
 # Month names: English in full, and the abbreviations of English, German, French, Dutch, Spanish and
 # Italian (the languages of the exports read here); matched without case and a trailing dot.
 MONTHS = {name: i + 1 for i, names in enumerate((
-    "january jan janv", "february feb febr févr fevr fév", "march mar mär mrz mars mrt", "april apr avr abr",
+    "january jan janv ene gen jän", "february feb febr févr fevr fév", "march mar mär mrz mars mrt",
+    "april apr avr abr",
     "may mai mei mag", "june jun juin giu", "july jul juil lug", "august aug août aou ago",
     "september sep sept set", "october oct okt ott", "november nov", "december dec dez déc dic"))
     for name in names.split()}
