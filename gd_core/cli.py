@@ -17,11 +17,10 @@ import warnings
 import numpy as np
 
 from gd_core.cli_export import add_export_command
-from gd_core.cli_inspect import cmd_inspect
+from gd_core.cli_inspect import add_correction_flags, cmd_inspect, read_weather
 from gd_core.cli_schedule import add_schedule_args, report_part, schedule_from, summary_line
 from gd_core.data import FILL_STRATEGIES, make_problem
 from gd_core.experiment import INITS, Experiment
-from gd_core.importer import import_weather
 
 MAX_EPOCHS = 10**9
 DESCRIPTION = """Descent Lab on the command line: fit a weather file by gradient descent, or inspect it.
@@ -153,8 +152,12 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--standardize", action="store_true",
                      help="descend on standardised predictors (results in original units)")
     fit.add_argument("--fill", choices=FILL_STRATEGIES, default="ffill", help="how gaps are filled")
+    fit.add_argument("--max-fill-days", type=_epochs, default=None, metavar="N",
+                     help="fill only gaps of at most N calendar days, leave longer ones out (default: no "
+                          "limit, as the tutorial; the app uses 7)")
     fit.add_argument("--json", action="store_true", help="print one JSON object")
     add_schedule_args(fit)
+    add_correction_flags(fit)
     fit.set_defaults(handler=cmd_fit)
     inspect = sub.add_parser("inspect", help="show what the importer detects in a weather file",
                              description="Show what the importer detects in a weather file.",
@@ -163,20 +166,22 @@ def build_parser() -> argparse.ArgumentParser:
                          help="a weather CSV (NOAA, GHCN, Meteostat, Open-Meteo, DWD, ...)")
     inspect.add_argument("--station", help="station id, when the file holds several")
     inspect.add_argument("--json", action="store_true", help="print one JSON object")
+    add_correction_flags(inspect)
     inspect.set_defaults(handler=cmd_inspect)
     add_export_command(sub, fit)  # after fit's options: export copies them all
     return parser
 
 
-def load_frame(path: str, station: str | None = None):
-    """Read a weather file for the CLI, in any format the importer knows."""
-    return import_weather(path, station=station).frame
+def load_frame(args):
+    """Read a weather file for the CLI, in any format the importer knows, with the corrections given."""
+    return read_weather(args).frame
 
 
 def fit_report(args) -> dict:
     """Import, build the problem, descend, and gather the JSON report (numbers may be inf/nan)."""
-    frame = load_frame(args.file, args.station)
-    problem = make_problem(frame, args.predictors, args.target, fill=args.fill)
+    frame = load_frame(args)
+    problem = make_problem(frame, args.predictors, args.target, fill=args.fill,
+                           max_fill_days=args.max_fill_days)
     exp = Experiment.build(problem, standardize=args.standardize)
     if args.w0 is not None and len(args.w0) not in (1, problem.n_features):
         raise ValueError(f"--w0 has {len(args.w0)} values for {problem.n_features} predictors: "

@@ -311,7 +311,8 @@ BAD_INPUTS = {
     "overflow": (b"date,tmax,tmin,rain\n2020-01-01,10,5,0\n2020-01-02,1e309,5,0\n", "infinite"),
     "duplicate_dates": (b"date,tmax,tmin\n2020-01-01,10,5\n2020-01-02,11,5\n2020-01-02,12,6\n",
                         "2020-01-02"),
-    "dly": (b"USW00023230194801TMAX  133  0  128  0  122  0  117  0  150  0  172  0\n", ".dly"),
+    # .dly files are read (tests/test_services.py); one holding no TMAX, TMIN or PRCP is refused
+    "dly": (b"USW00023230194801SNOW    0  0    5  0   12  0    0  0    0  0    0  0\n", ".dly"),
     "met_office": (b"Oxford\nLocation: 450900E 207200N, Lat 51.761 Lon -1.262, 63 metres amsl\n"
                    b"Estimated data is marked with a * after the value.\n"
                    b"   yyyy  mm   tmax    tmin      af    rain     sun\n"

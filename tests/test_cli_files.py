@@ -9,7 +9,7 @@ import sys
 import pytest
 from conftest import REPO
 
-from gd_core import cli
+from gd_core import cli, cli_inspect
 
 SEATTLE = str(REPO / "data" / "seattle-weather.csv")
 
@@ -44,7 +44,7 @@ def test_a_file_over_the_limit_is_refused_before_it_is_read(tmp_path, capsys, mo
     with open(big, "wb") as f:  # a sparse file: 3 GB on paper, nothing on disk
         f.truncate(3 * 10**9)
     read = []
-    monkeypatch.setattr(cli, "import_weather", lambda *a, **k: read.append(a))
+    monkeypatch.setattr(cli_inspect, "import_weather", lambda *a, **k: read.append(a))
     code, _, err = run(["fit", str(big)], capsys)
     assert code == 2 and "3,000 MB, over the limit of 500 MB" in err and not read
     monkeypatch.setattr(cli, "MAX_FILE_BYTES", 100)

@@ -354,7 +354,7 @@ def test_column_and_unit_overrides(tmp_path):
     ({"decimal": ";"}, "decimal"),
     ({"encoding": "klingon"}, "unknown encoding"),
     ({"temperature_unit": "K"}, "temperature_unit"),
-    ({"rain_unit": "cm"}, "rain_unit"),
+    ({"rain_unit": "furlong"}, "rain_unit"),
     ({"tenths": "yes"}, "tenths"),
     ({"tmax": "nope"}, "not a column"),
     ({"date_column": "tmax"}, "does not hold dates"),

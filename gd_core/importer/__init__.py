@@ -1,8 +1,9 @@
 """Import the daily-weather CSVs people actually have, unedited, and say what was decided.
 
-``import_weather(source)`` takes NOAA Climate Data Online and GHCN by-station exports, Meteostat,
-Open-Meteo, DWD ``klima_tag``, Environment Canada, Weather Underground, Visual Crossing, European
-spreadsheets (``;`` and decimal comma) and the tutorial's own layout. It returns a weather frame
+``import_weather(source)`` takes NOAA Climate Data Online, GHCN by-station and GHCN-Daily ``.dly``
+exports, Meteostat, Open-Meteo, DWD ``klima_tag``, Environment Canada, Weather Underground (legacy and
+history exports), Met Éireann, KNMI, NASA POWER, Visual Crossing, wide one-group-per-place files,
+European spreadsheets (``;`` and decimal comma) and the tutorial's own layout. It returns a weather frame
 (see ``gd_core.data``) and an ``ImportReport`` of everything it detected, so a user can check and
 correct each decision (``overrides``, keys in ``OVERRIDE_KEYS``). Every failure is a
 ``WeatherFileError`` whose message names the problem and what to do about it.
@@ -21,10 +22,13 @@ Decisions, each reported in ``ImportReport.notes`` when it applies:
 - dates: unsorted rows are sorted; duplicates (within a station) are an error; a few unreadable or
   implausible (before 1700, after next year) dates are dropped, many are an error (``daily``).
 
+Every weather service is one record in ``services`` (its detector, column names, fixed units,
+missing-value codes, trace codes, flags, where it names its station): adding a service is one entry.
 The steps live in modules named for what they do, run in order by ``read``: ``encoding`` (bytes to
-text), ``tables`` (separator, header, rows), ``plan`` (which table and columns), ``columns`` and
-``formats`` (names to roles and providers), ``stations``, ``dates`` and ``daily``, ``values``,
-``units``, ``bounds`` and ``report``.
+text), ``reshape`` (``.dly`` fixed width and wide one-group-per-place files to a plain table),
+``tables`` (separator, header, rows), ``plan`` (which table and columns), ``columns`` (names to
+roles), ``services``, ``stations``, ``dates`` and ``daily``, ``values``, ``units``, ``bounds`` and
+``report``.
 """
 
 from gd_core.importer.messages import WeatherFileError

@@ -78,4 +78,4 @@ def _refuse(name: str, column: str, source: str, bad: int, present: int, span: s
         f"{name!r}: {bad:,} of {count(present, 'value')} in the {column} column {shorten(source)!r} {verb} "
         f"outside {span} (first: {example}), which no weather reaches: is the unit wrong (°F read as °C, "
         f"or tenths), or is the wrong column read as {column}? Correct the {setting} or the {column} "
-        "column")
+        "column", fixes=(setting.replace(" ", "_"), column))

@@ -25,17 +25,22 @@ _TEMP_WORDS = {"temp", "temperature", "t", "tmp", "lufttemperatur"}
 _MAX_WORDS = {"max", "maximum", "high", "hi", "highest", "hoechst"}
 _MIN_WORDS = {"min", "minimum", "low", "lo", "lowest", "tiefst"}
 _TMAX_CODES = {"tmax", "tx", "txk", "tempmax", "maxtemp", "tmx", "max_temp", "temp_max", "t_max",
-               "temperature_max", "max_temperature", "maximum_temperature", "high_temp", "temp_high"}
+               "temperature_max", "max_temperature", "maximum_temperature", "high_temp", "temp_high",
+               "maxtp", "t2m_max", "temphighf", "temphighc", "temperaturehighf", "temperaturehighc"}
 _TMIN_CODES = {"tmin", "tn", "tnk", "tempmin", "mintemp", "tmn", "min_temp", "temp_min", "t_min",
-               "temperature_min", "min_temperature", "minimum_temperature", "low_temp", "temp_low"}
+               "temperature_min", "min_temperature", "minimum_temperature", "low_temp", "temp_low",
+               "mintp", "t2m_min", "templowf", "templowc", "temperaturelowf", "temperaturelowc"}
 _PRECIP_CODES = {"prcp", "precip", "precipitation", "precipitation_sum", "precip_total", "total_precip",
                  "total_precipitation", "rsk", "rr", "niederschlag", "niederschlagshoehe",
-                 "niederschlagshohe", "niederschlagsh_he", "precipitation_total", "daily_precipitation"}
+                 "niederschlagshohe", "niederschlagsh_he", "precipitation_total", "daily_precipitation",
+                 "prectotcorr", "prectot", "precipitationsuminches", "precipitationsumin",
+                 "precipitationsummm"}
 _RAIN_CODES = {"rain", "rain_sum", "rainfall", "total_rain", "regen", "daily_rain", "rain_total"}
 _STATION_NAMES = ("station", "stations_id", "station_id", "stationid", "climate_id", "stn", "station_code",
                   "wmo_id", "station_name", "name", "location")
 _YEAR, _MONTH, _DAY = {"year", "yyyy", "yr", "jahr"}, {"month", "mm", "mon", "mo", "monat"}, \
     {"day", "dd", "dy", "tag"}
+_DOY = {"doy", "day_of_year", "dayofyear", "jday", "julian_day", "yday"}
 TIME_ZONES = {"cdt", "cst", "edt", "est", "mdt", "mst", "pdt", "pst", "akdt", "akst", "hst", "gmt", "utc",
                "bst", "cet", "cest"}
 
@@ -82,11 +87,25 @@ def _role_rank(name: str) -> dict[str, int]:
     return ranks
 
 
-def map_roles(names: tuple[str, ...]) -> tuple[dict[str, int | None], list[str]]:
-    """Best column index for tmax, tmin, rain (or None), and notes about passed-over candidates."""
+def role_rank(name: str) -> dict[str, int]:
+    """{role: rank} this name could fill by the general vocabulary (0 = a code like TMAX)."""
+    return _role_rank(name)
+
+
+def map_roles(names: tuple[str, ...],
+              preferred: dict | None = None) -> tuple[dict[str, int | None], list[str]]:
+    """Best column index for tmax, tmin, rain (or None), and notes about passed-over candidates.
+
+    ``preferred``: a service's own names per role (comparable form), tried before the vocabulary.
+    """
     found: dict[str, list[tuple[int, int]]] = {r: [] for r in ROLES}
+    preferred = preferred or {}
     for i, name in enumerate(names):
-        for role, rank in _role_rank(name).items():
+        ranks = _role_rank(name)
+        for role, own in preferred.items():
+            if norm(name) in own:
+                ranks = {role: -1}
+        for role, rank in ranks.items():
             found[role].append((rank, i))
     chosen, notes = {}, []
     for role in ROLES:
@@ -129,6 +148,12 @@ def ymd_columns(names: tuple[str, ...]) -> tuple[int | None, int | None, int | N
         return next((i for i, n in enumerate(normed) if n in words), None)
 
     return first(_YEAR), first(_MONTH), first(_DAY)
+
+
+def doy_column(names: tuple[str, ...]) -> int | None:
+    """Index of a day-of-year column (NASA POWER's ``DOY``), or None."""
+    normed = [norm(n) for n in names]
+    return next((i for i, n in enumerate(normed) if n in _DOY), None)
 
 
 def date_name_rank(name: str) -> int:

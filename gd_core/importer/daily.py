@@ -18,7 +18,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from gd_core.importer.dates import YMD, parse_dates
+from gd_core.importer.dates import YDOY, YMD, parse_dates
 from gd_core.importer.messages import WeatherFileError, count, shorten
 
 EARLIEST = pd.Timestamp("1700-01-01")
@@ -32,7 +32,10 @@ def latest_plausible(today: dt.date | None = None) -> pd.Timestamp:
 
 def read_dates(frame: pd.DataFrame, plan, override: str | None, name: str):
     """Each row's date (NaT where unreadable), the format's name and notes; many unreadable: an error."""
-    if isinstance(plan.date, tuple):
+    if isinstance(plan.date, tuple) and len(plan.date) == 2:
+        dates, present = _year_doy(frame[plan.date[0]], frame[plan.date[1]])
+        date_format, notes = YDOY, ()
+    elif isinstance(plan.date, tuple):
         parts = pd.DataFrame({k: pd.to_numeric(frame[i], errors="coerce")
                               for k, i in zip(("year", "month", "day"), plan.date)})
         dates, date_format, notes = pd.to_datetime(parts, errors="coerce"), YMD, ()
@@ -50,11 +53,23 @@ def read_dates(frame: pd.DataFrame, plan, override: str | None, name: str):
             raise WeatherFileError(
                 f"{n_bad:,} of {n_present:,} values in the date column {shorten(plan.date_column)!r} are not "
                 f"{date_format} dates (first: {example!r}): correct those cells, or correct the date column "
-                "or the date format")
+                "or the date format", fixes=("date_column", "date_format"))
         notes.append(f"dropped {count(n_bad, 'row')} whose date could not be read (e.g. {example!r})")
     if n_present < len(frame):
         notes.append(f"dropped {count(len(frame) - n_present, 'row')} without a date")
     return dates, date_format, tuple(notes)
+
+
+def _year_doy(year: pd.Series, doy: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Dates from year and day-of-year columns (NaT for day 366 of a common year, day 0 or 367)."""
+    y, d = pd.to_numeric(year, errors="coerce"), pd.to_numeric(doy, errors="coerce")
+    present = (y.notna() & d.notna()).to_numpy()
+    ok = present & (d >= 1).to_numpy() & (d <= 366).to_numpy() & (y == y.round()).to_numpy() & \
+        (d == d.round()).to_numpy()
+    first = pd.to_datetime(pd.DataFrame({"year": y.where(ok), "month": 1, "day": 1}), errors="coerce")
+    dates = first + pd.to_timedelta(d.where(ok) - 1, unit="D")
+    dates = dates.where(dates.dt.year == y)
+    return dates, present
 
 
 def _raw_date(frame: pd.DataFrame, plan, row: int) -> str:
@@ -104,7 +119,8 @@ def _plausible_span(index: pd.DatetimeIndex, columns: dict, name: str, today: dt
     if odd.sum() > 0.5 * len(index):
         raise WeatherFileError(
             f"{name!r}: {odd.sum():,} of {count(len(index), 'date')} are outside {window} (e.g. {examples}): "
-            f"{why}. Check the dates, or correct the date column or the date format")
+            f"{why}. Check the dates, or correct the date column or the date format",
+            fixes=("date_column", "date_format"))
     note = (f"dropped {count(odd.sum(), 'row')} dated outside {window} (e.g. {examples}; the file's dates "
             f"span {index.min():%Y-%m-%d} to {index.max():%Y-%m-%d}): {why}")
     return index[~odd], {k: v[~odd] for k, v in columns.items()}, (note,)
@@ -113,7 +129,8 @@ def _plausible_span(index: pd.DatetimeIndex, columns: dict, name: str, today: dt
 def _check_days(index: pd.DatetimeIndex, name: str, station: str | None) -> None:
     """At least two days, each once, about a day apart (not monthly)."""
     if len(index) == 0:
-        raise WeatherFileError(f"{name!r} has no row with a readable date: check the date column")
+        raise WeatherFileError(f"{name!r} has no row with a readable date: check the date column",
+                               fixes=("date_column", "date_format"))
     if len(index) == 1:
         raise WeatherFileError(f"{name!r} has only one dated row ({index[0]:%Y-%m-%d}): gradient "
                                "descent needs many days; use a file with at least a few weeks of daily rows")

@@ -5,17 +5,30 @@ The only Python loops run over a few hundred sampled cells; parsing is vectorise
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import numpy as np
 import pandas as pd
 
-from gd_core.importer.columns import date_name_rank, ymd_columns
+from gd_core.importer.columns import date_name_rank, doy_column, ymd_columns
 from gd_core.importer.messages import WeatherFileError, shorten
 from gd_core.importer.overrides import column_index
 from gd_core.importer.tables import column_values
 
 YMD = "year/month/day columns"
+YDOY = "year + day-of-year columns"
+# Month names: English in full, and the abbreviations of English, German, French, Dutch, Spanish and
+# Italian (the languages of the exports read here); matched without case and a trailing dot.
+MONTHS = {name: i + 1 for i, names in enumerate((
+    "january jan janv ene gen jän", "february feb febr févr fevr fév", "march mar mär mrz mars mrt",
+    "april apr avr abr",
+    "may mai mei mag", "june jun juin giu", "july jul juil lug", "august aug août aou ago",
+    "september sep sept set", "october oct okt ott", "november nov", "december dec dez déc dic"))
+    for name in names.split()}
+_MONTH_NAME = re.compile(  # "01-jan-1986 00:00:00", "01-Jan-42", "1 janv. 2020"
+    r"^(\d{1,2})[-/ .]([^\W\d_]{3,9})\.?[-/ .](\d{4}|\d{2})(?:[ T]\d{1,2}:\d{2}(:\d{2})?)?$")
+_NAME_FIRST = re.compile(r"^([^\W\d_]{3,9})\.?[ ]+(\d{1,2}),?[ ]+(\d{4}|\d{2})$")  # "Jan 31, 2020"
 DATE_FORMATS = {"ISO": "%Y-%m-%d", "YYYYMMDD": "%Y%m%d", "YYYY/MM/DD": "%Y/%m/%d"}
 _FIXED = {"iso": ("%Y-%m-%d", "ISO"), "ymd_slash": ("%Y/%m/%d", "YYYY/MM/DD")}
 _ISO = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
@@ -35,6 +48,12 @@ def _cell_kind(value: str) -> str | None:
     m = _DMY.match(value)
     if m and 1 <= int(m.group(1)) <= 31 and 1 <= int(m.group(3)) <= 31:
         return "dmy" + m.group(2) + str(len(m.group(4)))
+    m = _MONTH_NAME.match(value)
+    if m and m.group(2).lower() in MONTHS:
+        return "dmon"
+    m = _NAME_FIRST.match(value)
+    if m and m.group(1).lower() in MONTHS:
+        return "mond"
     return None
 
 
@@ -59,7 +78,7 @@ def find_date(names, sample, ov: dict, name: str) -> tuple[int | tuple[int, int,
     fmt = ov.get("date_format")
     if ov.get("date_column"):
         return _chosen_date_column(names, sample, ov["date_column"], fmt)
-    if fmt != YMD:
+    if fmt not in (YMD, YDOY):
         found = [(date_name_rank(n), i, kind) for i, n in enumerate(names)
                  if (kind := date_kind(column_values(sample, i)))]
         if found:
@@ -70,8 +89,8 @@ def find_date(names, sample, ov: dict, name: str) -> tuple[int | tuple[int, int,
 
 def _chosen_date_column(names, sample, wanted: str, fmt: str | None) -> tuple[int, str]:
     """The column the user chose as the date: it must hold dates, or come with their format."""
-    if fmt == YMD:
-        raise WeatherFileError(f"the date format {YMD!r} reads separate year, month and day columns: "
+    if fmt in (YMD, YDOY):
+        raise WeatherFileError(f"the date format {fmt!r} reads separate year, month and day columns: "
                                "leave the date column to detection, or give that column's own date format")
     index = column_index(names, wanted, "date_column")
     values = column_values(sample, index)
@@ -79,13 +98,18 @@ def _chosen_date_column(names, sample, wanted: str, fmt: str | None) -> tuple[in
     if kind is None and not fmt:
         raise WeatherFileError(
             f"the date column chosen, {shorten(names[index])!r}, does not hold dates like {_EXAMPLES} "
-            f"(first value {shorten((values or [''])[0])!r}): choose another column, or give its date format")
+            f"(first value {shorten((values or [''])[0])!r}): choose another column, or give its date format",
+            fixes=("date_column", "date_format"), columns=tuple(names))
     return index, kind or "custom"
 
 
-def _ymd_date(names, name: str) -> tuple[tuple[int, int, int] | None, str]:
-    """Separate year, month and day columns; year and month without day is monthly data."""
+def _ymd_date(names, name: str) -> tuple[tuple[int, ...] | None, str]:
+    """Separate year, month and day columns, or year and day-of-year; year and month without day is
+    monthly data."""
     year, month, day = ymd_columns(names)
+    doy = doy_column(names)
+    if year is not None and doy is not None:
+        return (year, doy), "ydoy"
     if year is None or month is None:
         return None, ""
     if day is None:
@@ -115,7 +139,43 @@ def parse_dates(raw: pd.Series, kind: str, override: str | None) -> tuple[pd.Ser
         return pd.to_datetime(local, format="ISO8601", errors="coerce"), "ISO", ()
     if kind == "yyyymmdd":
         return pd.to_datetime(text.str.slice(0, 8), format="%Y%m%d", errors="coerce"), "YYYYMMDD", ()
-    return _parse_dmy(text, kind)
+    if kind in ("dmon", "mond"):
+        return _parse_month_names(text, kind)
+    dates, shown, notes = _parse_dmy(text, kind)
+    dates, more = not_after_today(dates, kind.endswith("2"))
+    return dates, shown, notes + more
+
+
+def not_after_today(dates: pd.Series, two_digit: bool, today: dt.date | None = None):
+    """Two-digit years read as the latest year ending in those digits that does not put the date after
+    today (a weather record cannot lie in the future): '42' is 1942, '25' 2025 (in 2026). Returns
+    (dates, notes)."""
+    if not two_digit:
+        return dates, ()
+    limit = pd.Timestamp(today or dt.date.today())
+    future = (dates > limit).fillna(False).to_numpy(dtype=bool)
+    if not future.any():
+        return dates, ()
+    moved = pd.Series(pd.DatetimeIndex(dates) - pd.DateOffset(years=100), index=dates.index)
+    note = (f"two-digit years: {future.sum():,} dates would lie after today, so their years were read "
+            "as 19xx (a weather record cannot lie in the future)",)
+    return dates.where(~future, moved), note
+
+
+def _parse_month_names(text: pd.Series, kind: str) -> tuple[pd.Series, str, tuple[str, ...]]:
+    """'01-jan-1986 00:00:00', '01-Jan-42', 'Jan 31, 2020': month names in any listed language."""
+    pattern = _MONTH_NAME if kind == "dmon" else _NAME_FIRST
+    parts = text.str.extract(pattern.pattern)
+    day, month, year = (parts[0], parts[1], parts[2]) if kind == "dmon" else (parts[1], parts[0], parts[2])
+    month = month.str.lower().map(MONTHS)
+    years = pd.to_numeric(year, errors="coerce")
+    two_digit = bool((year.str.len() == 2).any())
+    years = years.where(year.str.len() != 2, years + 2000)
+    dates = pd.to_datetime(pd.DataFrame({"year": years, "month": pd.to_numeric(month, errors="coerce"),
+                                         "day": pd.to_numeric(day, errors="coerce")}), errors="coerce")
+    dates, notes = not_after_today(dates, two_digit)
+    shown = "day month-name year" if kind == "dmon" else "month-name day, year"
+    return dates, shown, notes
 
 
 def _parse_as(text: pd.Series, kind: str, override: str) -> pd.Series:
@@ -129,7 +189,7 @@ def _parse_as(text: pd.Series, kind: str, override: str) -> pd.Series:
                 f"unknown date_format {override!r}: use 'ISO', 'YYYYMMDD', 'US month-first', "
                 "'European day-first' or a strftime pattern such as '%d/%m/%Y'")
         fmt = override
-    return pd.to_datetime(text, format=fmt, errors="coerce")
+    return not_after_today(pd.to_datetime(text, format=fmt, errors="coerce"), "%y" in fmt)[0]
 
 
 def _parse_dmy(text: pd.Series, kind: str) -> tuple[pd.Series, str, tuple[str, ...]]:
@@ -146,7 +206,8 @@ def _parse_dmy(text: pd.Series, kind: str) -> tuple[pd.Series, str, tuple[str, .
     if day_first_seen and month_first_seen:
         raise WeatherFileError(
             "the dates mix day-first and month-first (some start with a day above 12, others have a "
-            "second number above 12): make the date column consistent, or correct the date format")
+            "second number above 12): make the date column consistent, or correct the date format",
+            fixes=("date_format",))
     if day_first_seen or month_first_seen:
         day_first = day_first_seen
         why = "a first number above 12" if day_first else "a second number above 12"

@@ -8,11 +8,23 @@ from __future__ import annotations
 
 NAME_LIMIT = 8  # column names listed in one message at most
 NAME_CHARS = 24  # ... each shortened to this many characters
-UNIT_WORDS = {"F": "°F", "C": "°C", "in": "inches", "mm": "mm"}
+UNIT_WORDS = {"F": "°F", "C": "°C", "in": "inches", "mm": "mm", "0.1 C": "tenths of °C",
+              "0.1 mm": "tenths of mm", "cm": "cm (10 mm)"}
+TEMPERATURE_UNITS = ("C", "F", "0.1 C")  # what a file may hold; read as °C or °F
+RAIN_UNITS = ("mm", "in", "0.1 mm", "cm")  # ... read as mm or inches
 
 
 class WeatherFileError(ValueError):
-    """A weather file the importer cannot use; ``str(e)`` names the problem and what to do."""
+    """A weather file the importer cannot use; ``str(e)`` names the problem and what to do.
+
+    ``fixes``: the corrections (keys of ``OVERRIDE_KEYS``) that can mend it, when a person can;
+    ``columns``: the columns of the table the import chose, the choices for those corrections.
+    """
+
+    def __init__(self, message: str, *, fixes: tuple[str, ...] = (), columns: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.fixes = tuple(fixes)
+        self.columns = tuple(columns)
 
 
 def count(n, noun: str, plural: str | None = None) -> str:

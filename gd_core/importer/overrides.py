@@ -13,7 +13,10 @@ from gd_core.importer.tables import SEPARATOR_NAMES
 OVERRIDE_KEYS = ("separator", "decimal", "encoding", "date_column", "date_format", "tmax", "tmin", "rain",
                  "temperature_unit", "rain_unit", "tenths")
 _SEPARATOR_WORDS = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
-_TEMPERATURE_WORDS = {"f": "F", "°f": "F", "c": "C", "°c": "C"}
+_TEMPERATURE_WORDS = {"f": "F", "°f": "F", "c": "C", "°c": "C", "0.1 c": "0.1 C", "0.1 °c": "0.1 C",
+                      "tenths": "0.1 C", "tenths c": "0.1 C", "0.1c": "0.1 C"}
+_RAIN_WORDS = {"mm": "mm", "in": "in", "inch": "in", "inches": "in", "0.1 mm": "0.1 mm", "0.1mm": "0.1 mm",
+               "tenths": "0.1 mm", "tenths mm": "0.1 mm", "cm": "cm", "10 mm": "cm"}
 _SETTING_WORDS = {"date_column": "date column", "tmax": "tmax column", "tmin": "tmin column",
                   "rain": "rain column"}
 
@@ -28,6 +31,8 @@ def check_overrides(overrides: dict | None) -> dict:
         ov["separator"] = _separator(ov["separator"])
     if ov.get("temperature_unit") is not None:
         ov["temperature_unit"] = _temperature_unit(ov["temperature_unit"])
+    if ov.get("rain_unit") is not None:
+        ov["rain_unit"] = _rain_unit(ov["rain_unit"])
     _check_choices(ov)
     return ov
 
@@ -44,7 +49,17 @@ def _temperature_unit(value) -> str:
     """'F' or 'C' from any common spelling."""
     unit = _TEMPERATURE_WORDS.get(str(value).lower())
     if unit is None:
-        raise WeatherFileError(f"temperature_unit {value!r} is not supported: use 'F' or 'C'")
+        raise WeatherFileError(f"temperature_unit {value!r} is not supported: use 'C', 'F' or '0.1 C' "
+                               "(tenths of °C)")
+    return unit
+
+
+def _rain_unit(value) -> str:
+    """'mm', 'in', '0.1 mm' or 'cm' from any common spelling."""
+    unit = _RAIN_WORDS.get(str(value).strip().lower())
+    if unit is None:
+        raise WeatherFileError(f"rain_unit {value!r} is not supported: use 'mm', 'in', '0.1 mm' (tenths of "
+                               "mm) or 'cm' (10 mm)")
     return unit
 
 
@@ -52,8 +67,6 @@ def _check_choices(ov: dict) -> None:
     """Fixed-choice keys hold one of their choices; name-valued keys hold text."""
     if ov.get("decimal") not in (None, ".", ","):
         raise WeatherFileError(f"decimal {ov['decimal']!r} is not supported: use '.' or ','")
-    if ov.get("rain_unit") not in (None, "in", "mm"):
-        raise WeatherFileError(f"rain_unit {ov['rain_unit']!r} is not supported: use 'in' or 'mm'")
     if ov.get("tenths") not in (None, True, False):
         raise WeatherFileError(f"tenths must be True or False, got {ov['tenths']!r}")
     for key in ("encoding", "date_column", "date_format", *ROLES):
@@ -70,4 +83,4 @@ def column_index(names: tuple[str, ...], wanted: str, key: str) -> int:
     if wanted.strip().lower() in lowered:
         return lowered.index(wanted.strip().lower())
     raise WeatherFileError(f"the {_SETTING_WORDS.get(key, key)} chosen, {wanted!r}, is not a column of this "
-                           f"file: it has {name_list(names)}")
+                           f"file: it has {name_list(names)}", fixes=(key,), columns=tuple(names))

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 
 from gd_core.importer.columns import ROLES, map_roles, station_column, tomorrow_columns
 from gd_core.importer.dates import date_kind, find_date
-from gd_core.importer.formats import METEOSTAT_BULK
 from gd_core.importer.messages import WeatherFileError, name_list, shorten
 from gd_core.importer.overrides import column_index
+from gd_core.importer.services import METEOSTAT_BULK, Layout, Service, find_service
 from gd_core.importer.tables import Table, column_values
 
+PREAMBLE_BYTES = 64 * 1024  # a service's preamble (station, location, units) is read from this much
+COLUMN_KEYS = ("date_column", *ROLES)  # corrections naming a column of the table
 MAX_COLUMNS = 2_000  # GHCN-Daily by-station files, the widest export, have ~120-250 columns
 _LOOSE_NUMBER = re.compile(r"[<>]?\s*[-+]?(\d+([.,]\d*)?|[.,]\d+)([eE][-+]?\d+)?")
 _PLAIN_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
@@ -34,6 +36,7 @@ class Plan:
     station: int | None
     decimal: str
     notes: tuple[str, ...]
+    service: Service | None = None  # the service recognised from the names and preamble, if any
 
     def source(self, out_name: str) -> str:
         """The file's name for an output column (``tmax`` → ``TMAX``)."""
@@ -57,6 +60,7 @@ class _Candidate:
     kind: str
     roles: dict[str, int | None]
     notes: tuple[str, ...]
+    service: Service | None = None
 
     def score(self) -> tuple:
         """(has a date, weather columns found, not hourly, rows sampled): higher is better."""
@@ -66,15 +70,25 @@ class _Candidate:
                 len(self.table.sample))
 
 
-def make_plan(tables: list[Table], name: str, ov: dict, first: str) -> Plan:
-    """Choose the table (a file may hold metadata and hourly blocks too) and what to read from it."""
+def make_plan(tables: list[Table], name: str, ov: dict, first: str, body: bytes = b"",
+              codec: str = "utf-8") -> Plan:
+    """Choose the table (a file may hold metadata and hourly blocks too) and what to read from it.
+
+    ``body``: the file's bytes in ``codec``; what lies before a table is its preamble.
+    """
+    head = body[:PREAMBLE_BYTES]
     tables = _usable_tables(tables, name, first)
-    best = max((_candidate(t, name, ov) for t in tables), key=_Candidate.score)  # max keeps the first
+    # The table is chosen as detected; the chosen columns are then looked up in that table only (a
+    # preamble's little "table" of station facts never has them, and must not refuse the correction).
+    detected = {k: v for k, v in ov.items() if k not in COLUMN_KEYS}
+    best = max((_candidate(t, name, detected, head, codec) for t in tables), key=_Candidate.score)  # first
+    if len(detected) < len(ov):
+        best = _candidate(best.table, name, ov, head, codec)
     _check_candidate(best, name, first)
     decimal = ov.get("decimal") or _detect_decimal(best.table.sample,
                                                    [i for i in best.roles.values() if i is not None])
     return Plan(best.table, best.names, best.date, best.kind, best.roles, tomorrow_columns(best.names),
-                station_column(best.names), decimal, best.notes)
+                station_column(best.names), decimal, best.notes, best.service)
 
 
 def _usable_tables(tables: list[Table], name: str, first: str) -> list[Table]:
@@ -97,15 +111,18 @@ def _usable_tables(tables: list[Table], name: str, first: str) -> list[Table]:
     return with_rows
 
 
-def _candidate(table: Table, name: str, ov: dict) -> _Candidate:
-    """A table's date column and role columns (the Meteostat bulk layout when it has no header)."""
+def _candidate(table: Table, name: str, ov: dict, head: bytes, codec: str) -> _Candidate:
+    """A table's date column and role columns (the Meteostat bulk layout when it has no header);
+    a recognised service's own column names come before the general vocabulary."""
     names = _bulk_names(table, name) if table.headerless else table.names
     date, kind = find_date(names, table.sample, ov, name)
-    roles, notes = map_roles(names)
+    preamble = head[:table.start].decode(codec, errors="replace")
+    service = find_service(Layout(names, {}, None, table.separator, ".", preamble, table.headerless, name))
+    roles, notes = map_roles(names, service.columns if service else None)
     for role in ROLES:
         if role in ov:
             roles[role] = None if not ov[role] else column_index(names, ov[role], role)
-    return _Candidate(table, names, date, kind, roles, tuple(notes))
+    return _Candidate(table, names, date, kind, roles, tuple(notes), service)
 
 
 def _bulk_names(table: Table, name: str) -> tuple[str, ...]:
@@ -127,12 +144,13 @@ def _check_candidate(best: _Candidate, name: str, first: str) -> None:
     if best.date is None:
         raise WeatherFileError(
             f"{name!r} has no date column: none of {name_list(best.names)} holds dates like 2020-01-31, "
-            "20200131, 31.01.2020 or 1/31/2020. Add a date column, or choose the date column")
+            "20200131, 31.01.2020 or 1/31/2020. Add a date column, or choose the date column",
+            fixes=("date_column", "date_format"), columns=best.names)
     if no_roles:
         raise WeatherFileError(
             f"{name!r} has no tmax, tmin or rain column (no numeric weather column recognised among "
             f"{name_list(best.names)}): name the columns tmax/tmin/rain (or TMAX/TMIN/PRCP), or choose the "
-            "tmax, tmin and rain columns")
+            "tmax, tmin and rain columns", fixes=ROLES, columns=best.names)
 
 
 def _numeric_roles(candidate: _Candidate) -> bool:

@@ -16,11 +16,12 @@ from gd_core.importer.bounds import apply_bounds
 from gd_core.importer.columns import flag_columns
 from gd_core.importer.daily import read_dates, to_days
 from gd_core.importer.encoding import check_not_binary, decode, read_source, unify_line_ends
-from gd_core.importer.formats import METEOSTAT_BULK, TIDY, Layout, identify_format
 from gd_core.importer.messages import WeatherFileError, count, shorten
 from gd_core.importer.overrides import check_overrides
 from gd_core.importer.plan import Plan, extra_columns, make_plan
 from gd_core.importer.report import ImportResult, build_result, empty_roles
+from gd_core.importer.reshape import reshape
+from gd_core.importer.services import BY_NAME, METEOSTAT_BULK, TIDY, Layout, Service, identify_format
 from gd_core.importer.stations import pick_station
 from gd_core.importer.tables import find_tables, first_line, reject_unsupported_layouts
 from gd_core.importer.units import decide_units
@@ -82,20 +83,34 @@ def _import(data: bytes, name: str, station: str | None, ov: dict, max_rows: int
     """The steps in order; every note they return is kept, in the order they were made."""
     check_not_binary(data, name)
     decoded = decode(data, name, ov.get("encoding"))
-    body = unify_line_ends(decoded.body)
+    body, codec = unify_line_ends(decoded.body), decoded.codec
+    reshaped = reshape(body, codec, name)
+    if reshaped:
+        body, codec = reshaped.body, "utf-8"
     reject_unsupported_layouts(body, name)
-    tables = find_tables(body, decoded.codec, ov.get("separator"), name)
-    plan = make_plan(tables, name, ov, first_line(body, decoded.codec))
-    preamble = body[:plan.table.start].decode(decoded.codec, errors="replace")
-    fmt = identify_format(Layout(plan.names, plan.roles, plan.date if isinstance(plan.date, int) else None,
-                                 plan.table.separator, plan.decimal, preamble, plan.table.headerless))
-    notes = [*_layout_notes(plan, preamble.count("\n")), *decoded.notes, *plan.notes]
-    extras = extra_columns(plan) if fmt == TIDY else {}
-    frame = _read_table(body, decoded.codec, plan, extras, name, max_rows, preamble.count("\n"))
+    tables = find_tables(body, codec, ov.get("separator"), name)
+    plan = make_plan(tables, name, ov, first_line(body, codec), body, codec)
+    try:
+        return _read_plan(body, codec, decoded, reshaped, plan, name, station, ov, max_rows)
+    except WeatherFileError as exc:  # a refusal after the table was chosen: its columns are the choices
+        exc.columns = exc.columns or plan.names
+        raise
+
+
+def _read_plan(body, codec, decoded, reshaped, plan: Plan, name, station, ov, max_rows) -> ImportResult:
+    """From the chosen table to the result: station, dates, values and units, days, bounds."""
+    preamble = body[:plan.table.start].decode(codec, errors="replace")
+    service = BY_NAME[reshaped.service] if reshaped else identify_format(Layout(
+        plan.names, plan.roles, plan.date if isinstance(plan.date, int) else None, plan.table.separator,
+        plan.decimal, preamble, plan.table.headerless, name))
+    notes = [*(reshaped.notes if reshaped else ()), *_layout_notes(plan, preamble.count("\n")),
+             *decoded.notes, *plan.notes, *_flag_notes(service, plan.names)]
+    extras = extra_columns(plan) if service.name == TIDY else {}
+    frame = _read_table(body, codec, plan, extras, name, max_rows, preamble.count("\n"), service)
 
     picked = pick_station(frame, plan.names, plan.station, station)
     dates, date_format, date_notes = read_dates(picked.frame, plan, ov.get("date_format"), name)
-    values, units, value_notes = _values(picked.frame, plan, fmt, ov, dates)
+    values, units, file_units, value_notes = _values(picked.frame, plan, service, ov, dates)
     for out_name, index in extras.items():
         values[out_name] = plain_numbers(picked.frame[index], plan.decimal)
     index, columns, day_notes = to_days(dates, values, name, picked.chosen)
@@ -103,12 +118,22 @@ def _import(data: bytes, name: str, station: str | None, ov: dict, max_rows: int
     columns, bound_notes = apply_bounds(columns, units, index, sources, name)
     notes += [*picked.notes, *date_notes, *value_notes, *day_notes, *bound_notes,
               *empty_roles(columns, sources, name)]
+    place = service.place(preamble, name) if service.place and not reshaped else None
     return build_result(index, columns, {
-        "format": fmt, "encoding": decoded.label, "separator": plan.table.separator, "decimal": plan.decimal,
-        "preamble_lines": preamble.count("\n"), "date_column": plan.date_column, "date_format": date_format,
+        "format": service.name, "encoding": decoded.label, "separator": plan.table.separator,
+        "decimal": plan.decimal, "preamble_lines": 0 if reshaped else preamble.count("\n"),
+        "date_column": plan.date_column, "date_format": date_format,
         "columns": {"date": plan.date_column, **{r: sources.get(r) for r in ("tmax", "tmin", "rain")}},
-        "units": units, "stations": picked.stations, "station": picked.chosen, "notes": tuple(notes),
-        "source_columns": tuple(plan.names)})
+        "units": units, "file_units": file_units, "stations": picked.stations, "station": picked.chosen,
+        "place": place, "notes": tuple(notes), "source_columns": tuple(plan.names)})
+
+
+def _flag_notes(service: Service, names) -> tuple[str, ...]:
+    """What the service's flag columns mean, when the table has some (Met Éireann's indicators)."""
+    normed = {n.lower().split(".")[0] for n in names}
+    if service.name == "Met Éireann" and normed & {"ind", "imax", "imin", "irain"}:
+        return (f"{service.name}: {service.flags}",)
+    return ()
 
 
 def _layout_notes(plan: Plan, preamble_lines: int) -> tuple[str, ...]:
@@ -123,7 +148,7 @@ def _layout_notes(plan: Plan, preamble_lines: int) -> tuple[str, ...]:
 
 
 def _read_table(body: bytes, codec: str, plan: Plan, extras: dict, name: str, max_rows: int,
-                preamble_lines: int) -> pd.DataFrame:
+                preamble_lines: int, service: Service) -> pd.DataFrame:
     """Read only the needed columns of the chosen table, all rows, vectorised (columns keyed by position)."""
     table = plan.table
     text_cols = {plan.station} - {None}
@@ -142,8 +167,9 @@ def _read_table(body: bytes, codec: str, plan: Plan, extras: dict, name: str, ma
             io.BytesIO(body[table.start:table.end]), sep=table.separator, header=None, index_col=False,
             skiprows=0 if table.headerless else 1, names=[f"c{i}" for i in range(len(plan.names))],
             usecols=[f"c{i}" for i in wanted], dtype={f"c{i}": "str" for i in text_cols},
-            na_values=NA_STRINGS, keep_default_na=True, skipinitialspace=True, decimal=decimal,
-            encoding=codec, encoding_errors="replace", nrows=max_rows + 1, low_memory=False, engine="c")
+            na_values=[*NA_STRINGS, *service.missing], keep_default_na=True, skipinitialspace=True,
+            decimal=decimal, encoding=codec, encoding_errors="replace", nrows=max_rows + 1, low_memory=False,
+            engine="c")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, OverflowError) as exc:
         raise WeatherFileError(
             f"{name!r} could not be read as CSV: {shorten(str(exc).splitlines()[-1], 200)} (line numbers "
@@ -158,20 +184,22 @@ def _read_table(body: bytes, codec: str, plan: Plan, extras: dict, name: str, ma
     return frame
 
 
-def _values(frame: pd.DataFrame, plan: Plan, fmt: str, ov: dict, dates: pd.Series):
-    """Numbers per role and per target already in the file, in decided units; (values, units, notes)."""
+def _values(frame: pd.DataFrame, plan: Plan, service: Service, ov: dict, dates: pd.Series):
+    """Numbers per role and per target already in the file, in decided units;
+    (values, units read as, the file's own units, notes)."""
     values, notes, trace = {}, [], None
     for role, index in plan.roles.items():
         if index is not None:
-            read = read_role(frame, plan.names, index, role, plan.decimal, dates)
+            read = read_role(frame, plan.names, index, role, plan.decimal, dates,
+                             service.trace.get(role, ()))
             values[role], notes = read.values, notes + list(read.notes)
             trace = read.trace if role == "rain" else trace
     for out_name, index in plan.tomorrow.items():
         values[out_name] = plain_numbers(frame[index], plan.decimal)
-    values, units, unit_notes = decide_units(values, plan.names, plan.roles, fmt, ov)
+    values, units, file_units, unit_notes = decide_units(values, plan.names, plan.roles, service, ov)
     notes += unit_notes
     if "rain" in values:
         values["rain"], trace_notes = fill_trace(values["rain"], trace, units["rain"])
         notes += trace_notes
     check_finite(values, {k: plan.source(k) for k in values})
-    return values, units, tuple(notes)
+    return values, units, file_units, tuple(notes)

@@ -39,6 +39,8 @@ class ImportReport:
     missing: dict
     notes: tuple = field(default=())
     source_columns: tuple = field(default=())  # every column of the table read, for correcting the mapping
+    file_units: dict = field(default_factory=dict)  # as the file holds them: "0.1 C", "0.1 mm", "cm", ...
+    place: str | None = None  # the station or place the file names (preamble, file name)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,6 @@ MAX_BLOCKS = 200  # blank-line separated blocks examined one by one; the rest jo
 _BLANK_RUN = re.compile(rb"\n(?:[ \t\r\f\v]*\n)+")
 _NUMBER = re.compile(r"^[<>]?\s*[-+]?(\d+([.,]\d*)?|[.,]\d+)([eE][-+]?\d+)?$")
 _DATE_LIKE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|^\d{8}$")
-_DLY_LINE = re.compile(r"^[A-Z0-9]{11}\d{4}(0[1-9]|1[0-2])[A-Z0-9]{4}[ \-\d]{5}")
 _MET_OFFICE_HEADER = re.compile(r"^[ \t]*yyyy[ \t]+mm[ \t]+\w", re.IGNORECASE | re.MULTILINE)
 
 
@@ -40,14 +39,8 @@ class Table:
 
 
 def reject_unsupported_layouts(data: bytes, name: str) -> None:
-    """Recognise GHCN ``.dly`` and Met Office monthly files and explain what to download instead."""
+    """Recognise Met Office monthly files and explain what to download instead."""
     head = data[:8192].decode("latin-1")
-    first = next((line for line in head.splitlines() if line.strip()), "")
-    if name.lower().endswith(".dly") or _DLY_LINE.match(first):
-        raise WeatherFileError(
-            f"{name!r} is a .dly fixed-width GHCN file, not a CSV: download the CSV version of the same "
-            "station (NCEI 'global-historical-climatology-network-daily/access/<STATION>.csv', or a "
-            "Climate Data Online 'Daily Summaries' CSV) and upload that")
     if _MET_OFFICE_HEADER.search(head):
         raise WeatherFileError(
             f"{name!r} holds monthly data (a Met Office historic station file: one row per month): "
@@ -88,7 +81,8 @@ def clean_names(fields: list[str]) -> tuple[str, ...]:
     """Strip padding, quotes and stray BOMs; name empty columns ``Unnamed: i``; make names unique."""
     names, seen = [], {}
     for i, raw in enumerate(fields):
-        name = raw.replace("\ufeff", "").strip().strip('"').strip() or f"Unnamed: {i}"
+        name = raw.replace("\ufeff", "").strip().strip('"').strip()
+        name = (name.lstrip("#").strip() if i == 0 else name) or f"Unnamed: {i}"  # KNMI's '# STN,...'
         if name in seen:
             seen[name] += 1
             name = f"{name}.{seen[name]}"

@@ -1,4 +1,5 @@
-"""Units: GHCN tenths, °F or °C, inches or mm — from the user, the column name, the format, or the values.
+"""Units: tenths, °F or °C, inches, mm, tenths of mm or cm — from the user, the column name, the service,
+or the values.
 
 Values that are impossible in every unit (a typo like 1e308) never vote: they would make a whole
 file "tenths" or "°F". They become gaps afterwards, in ``bounds``.
@@ -10,7 +11,6 @@ import numpy as np
 
 from gd_core.importer.bounds import RAIN_BOUNDS, TEMPERATURE_BOUNDS, widest
 from gd_core.importer.columns import unit_from_name
-from gd_core.importer.formats import FORMAT_UNITS, GHCN
 from gd_core.importer.messages import UNIT_WORDS
 
 F_ABOVE = 50.0  # 99th-percentile tmax above this is °F: no station's 1-in-100 hot day reaches 50 °C
@@ -19,6 +19,8 @@ GHCN_TENTHS_ABOVE = 60.0  # in a GHCN by-station file, magnitudes above this con
 RAIN_MM_ABOVE = 6.0  # 99th percentile of wet days above this is mm, not inches
 TENTHS_RANGE = tuple(10 * b for b in TEMPERATURE_BOUNDS["C"])  # raw tenths of °C: −900…600
 _KINDS = {"temperature": (("tmax", "tmin"), ("F", "C")), "rain": (("rain",), ("in", "mm"))}
+# File units that are a scale of a base unit: (base unit, factor to it).
+SCALED = {"0.1 C": ("C", 0.1), "0.1 mm": ("mm", 0.1), "cm": ("mm", 10.0)}
 
 
 def _q99(values: np.ndarray, low: float = -np.inf, high: float = np.inf) -> float:
@@ -73,38 +75,52 @@ def infer_rain_unit(rain: np.ndarray, temperature_unit: str | None) -> tuple[str
                   "the rain unit")
 
 
-def decide_units(values: dict, names, roles: dict, fmt: str, ov: dict):
-    """Decide tenths and units (correction > column name > format > values); convert tenths.
+def decide_units(values: dict, names, roles: dict, service, ov: dict):
+    """Decide tenths and units (correction > column name > the service's fixed units > values); convert
+    tenths of °C, tenths of mm and cm to °C and mm.
 
-    Returns (values, {"temperature": unit, "rain": unit}, notes).
+    Returns (values, {"temperature": unit, "rain": unit} after conversion, the file's own units, notes).
     """
     temps = [values[r] for r in ("tmax", "tmin") if r in values]
+    fixed_t, fixed_r = service.units if service is not None else (None, None)
     if ov.get("tenths") is not None:
         tenths = ov["tenths"]
         why = "values read as tenths and divided by 10, as corrected" if tenths else ""
+    elif fixed_t in SCALED or ov.get("temperature_unit") in SCALED:
+        tenths, why = False, ""  # the unit itself says tenths
     else:
-        tenths, why = decide_tenths(np.concatenate(temps) if temps else np.array([]), fmt == GHCN)
+        tenths, why = decide_tenths(np.concatenate(temps) if temps else np.array([]),
+                                    service is not None and service.tenths == "detect")
     notes = [why] if why else []
+    fixed_why = f"{service.name} files always use it" if service is not None else ""
     if tenths:
         values = {key: column / 10.0 for key, column in values.items()}
-    fixed = FORMAT_UNITS.get(fmt)
-    fixed_why = f"{fmt} files always use it"
-    if fixed is None and tenths:
-        fixed, fixed_why = ("C", "mm"), "GHCN tenths are tenths of °C and of mm"
+        fixed_t, fixed_r, fixed_why = "C", "mm", "GHCN tenths are tenths of °C and of mm"
     units = {"temperature": None, "rain": None}
     if temps:
         units["temperature"], note = _unit(
             "temperature", ov.get("temperature_unit"), _named_unit(names, roles, "temperature"),
-            (fixed[0], fixed_why) if fixed else None,
+            (fixed_t, fixed_why) if fixed_t else None,
             lambda: infer_temperature_unit(values.get("tmax"), values.get("tmin")))
         notes.append(note)
     if "rain" in values:
         units["rain"], note = _unit(
             "rain", ov.get("rain_unit"), _named_unit(names, roles, "rain"),
-            (fixed[1], fixed_why) if fixed else None,
+            (fixed_r, fixed_why) if fixed_r else None,
             lambda: infer_rain_unit(values["rain"], units["temperature"]))
         notes.append(note)
-    return values, units, tuple(notes)
+    values, converted = _convert(values, units)
+    return values, converted, units, tuple(notes)
+
+
+def _convert(values: dict, units: dict) -> tuple[dict, dict]:
+    """Tenths of °C and of mm, and cm, to °C and mm (every column of that kind, targets included)."""
+    out = {}
+    for key, column in values.items():
+        kind = "rain" if key.removesuffix("_tomorrow") == "rain" else "temperature"
+        unit = units.get(kind) if key.removesuffix("_tomorrow") in ("tmax", "tmin", "rain") else None
+        out[key] = column * SCALED[unit][1] if unit in SCALED else column
+    return out, {k: SCALED[u][0] if u in SCALED else u for k, u in units.items()}
 
 
 def _named_unit(names, roles: dict, kind: str) -> tuple[str, str] | None:

@@ -61,7 +61,7 @@ def plain_numbers(column: pd.Series, decimal: str) -> np.ndarray:
 
 def flag_letters(column: pd.Series, part: int | None = None) -> pd.Series:
     """Upper-case flag text per row ('' when blank); ``part`` picks one slot of "M,Q,S,time"."""
-    text = column.astype("str")
+    text = column.astype("object").where(column.notna(), "").astype("str")  # an all-empty column too
     if part is not None:
         text = text.str.split(",").str.get(part)
     return text.fillna("").astype("str").str.strip().str.upper().where(column.notna().to_numpy(), "")
@@ -87,10 +87,18 @@ def flag_masks(frame: pd.DataFrame, names, index: int, role: str):
 
 
 def read_role(frame: pd.DataFrame, names, index: int, role: str, decimal: str,
-              dates: pd.Series) -> RoleValues:
-    """One role's numbers with its codes and flags applied; unreadable cells are an error."""
+              dates: pd.Series, trace_codes: tuple = ()) -> RoleValues:
+    """One role's numbers with its codes and flags applied; unreadable cells are an error.
+
+    ``trace_codes``: numbers the service writes for a trace (KNMI's -1 = under 0.05 mm).
+    """
     source = names[index]
     values, traced, info = to_numbers(frame[index], decimal)
+    coded = np.isin(values, trace_codes) if trace_codes else np.zeros(len(values), bool)
+    if coded.any():
+        traced, values = traced | coded, np.where(coded, np.nan, values)
+    trace_note = (f"{count(coded.sum(), source + ' value')} of {'/'.join(f'{c:g}' for c in trace_codes)} "
+                  "(under half the smallest amount measured) read as a trace",) if coded.any() else ()
     values, codes = mask_sentinels(values)
     failed, flag_trace, flag_missing = flag_masks(frame, names, index, role)
     notes = []
@@ -109,18 +117,20 @@ def read_role(frame: pd.DataFrame, names, index: int, role: str, decimal: str,
     values[dropped | flag_missing] = np.nan
     if info.get("bounded"):
         notes.append(f"{count(info['bounded'], source + ' value')} like '<31' read as the bound")
+    notes += trace_note
     if info.get("unreadable"):
-        _unreadable(source, info, dates)
+        _unreadable(source, info, dates, role)
     return RoleValues(values, trace, tuple(notes))
 
 
-def _unreadable(source: str, info: dict, dates: pd.Series) -> None:
+def _unreadable(source: str, info: dict, dates: pd.Series, role: str = "") -> None:
     """Raise the error naming the first cell that is not a number, with its date or row."""
     day = dates.iloc[info["first"]]
     where = f" on {day:%Y-%m-%d}" if pd.notna(day) else f" in data row {info['first'] + 1}"
     raise WeatherFileError(
         f"column {shorten(source)!r} has {count(info['unreadable'], 'value')} that cannot be read as a "
-        f"number (first: {shorten(info['example'])!r}{where}): correct or empty those cells ({UNDERSTOOD})")
+        f"number (first: {shorten(info['example'])!r}{where}): correct or empty those cells ({UNDERSTOOD}), "
+        f"or choose another {role or 'weather'} column", fixes=(role,) if role else ())
 
 
 def fill_trace(rain: np.ndarray, trace: np.ndarray | None, unit: str) -> tuple[np.ndarray, tuple[str, ...]]:
@@ -128,7 +138,7 @@ def fill_trace(rain: np.ndarray, trace: np.ndarray | None, unit: str) -> tuple[n
     if trace is None or not trace.any():
         return rain, ()
     amount = TRACE[unit]
-    note = f"{count(trace.sum(), 'trace value')} (T) read as {amount:g} {unit}"
+    note = f"{count(trace.sum(), 'trace of rain', 'traces of rain')} read as {amount:g} {unit} each"
     return np.where(trace, amount, rain), (note,)
 
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from gd_core.data import make_problem
+from gd_core.data import MAX_FILL_DAYS, make_problem
 from gd_core.descent import gradient_descent
 from gd_core.experiment import Experiment
 from gd_core.optimizers import optimize
@@ -118,7 +118,8 @@ def varying_columns(key: str, _frame, columns: tuple[str, ...]) -> tuple[tuple[s
 @shared(max_entries=16)
 def experiment(key: str, _frame, model: Model) -> Experiment:
     """Everything that does not depend on the run: split, Hessian, theory, optimum (one pass)."""
-    return Experiment.build(make_problem(_frame, model.predictors, model.target),
+    problem = make_problem(_frame, model.predictors, model.target, max_fill_days=MAX_FILL_DAYS)
+    return Experiment.build(problem,
                             standardize=model.standardize)
 
 

@@ -16,6 +16,7 @@ from gd_ui.figures.loss import loss_figure
 from gd_ui.figures.present import restyle
 from gd_ui.formats import sci
 from gd_ui.safe import md_text
+from gd_ui.verdict import run_sentence
 from gd_ui.views import descent_data, numbers_table
 from gd_ui.widgets.frame import Frame
 from gd_ui.widgets.run_download import code_download
@@ -38,6 +39,9 @@ def loss_and_numbers(f: Frame, history: History) -> None:
         st.caption(f"Descent after {history.epochs_run:,} epochs, the closed-form least-squares optimum "
                    "on the training split, and the baseline “tomorrow's tmax = today's”.")
         st.table(numbers_table(f.exp, history))
+        verdict = run_sentence(f.exp, history)
+        if verdict:
+            st.markdown(verdict)  # numbers and fixed words only: no user text
         if f.model.standardize:
             st.caption("Descent ran on standardised features; parameters are shown in original units.")
         st.caption(md_text(f.dataset.note, limit=300))
