@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gd_ui.figures.present import chart_height
 from gd_ui.status import run_status
 from gd_ui.widgets import (
     cache,
@@ -17,12 +16,13 @@ from gd_ui.widgets import (
     poll,
     results,
     schedule_view,
+    stage,
 )
 
 INTRO = ("Predict tomorrow's maximum temperature from today's weather by full-batch gradient descent, "
          "exactly as the tutorial does — every epoch computed, the charts show up to 200 of them. "
          "Gradients are of half the MSE (the tutorial's ŷ − y); losses are MSE.")
-ALERT = {"converged": st.success, "descending": st.info, "diverged": st.error}
+NORMAL_CHART_PX = 600
 
 
 def main() -> None:
@@ -30,8 +30,7 @@ def main() -> None:
         return
     class_teacher.before_page()
     f = frame.open_page("playground")
-    if not f.on_stage:
-        st.caption(INTRO)
+    stage.styles(f.on_stage)
     predict, asking, row = classroom.presets_row(f)
     if class_teacher.panel(f, row):  # a class runs: its Reveal is the one gate
         predict = asking = False
@@ -41,24 +40,22 @@ def main() -> None:
         classroom.ask(f)
     history = cache.descent(f.dataset.key, f.exp, f.model, tuple(f.w0), f.b0, f.run.lr, f.run.epochs,
                             schedule=f.run.schedule)
-    messages = []
-    if predict:
-        right, text = classroom.verdict(f)
-        (st.success if right else st.warning)(text)
-        messages.append(text)
-    kind, sentence = run_status(history, f.exp.theory, f.exp.optimum.train)
-    ALERT[kind](sentence)
-    messages.append(sentence)
-    messages += [s for s in [schedule_view.status(f, history)] if s]
-    preset = classroom.active_preset(f)
-    if preset and not f.on_stage:
-        st.caption(f"Preset “{preset.label}”: {preset.claim}")
-    if live.available():
-        live.live_chart(f, history, list(f.run.rates), chart_height(*messages) if f.on_stage else 600)
+    rates = f.run.schedule.rates(f.run.lr, f.run.epochs) if schedule_view.scheduled(f) else None
+    status = run_status(history, f.exp.theory, f.exp.optimum.train, rates)
+    reveal, numbers = classroom.verdict(f, status.regime) if predict else (None, "")
+    stage.status_box(status, reveal, numbers)
+    extra = schedule_view.status(f, history)  # a schedule's own sentence (None for a constant rate)
+    if live.available():  # presenter mode: the chart takes the height the window leaves (fill)
+        live.live_chart(f, history, list(f.run.rates),
+                        stage.CHART_FLOOR_PX if f.on_stage else NORMAL_CHART_PX, fill=f.on_stage)
     else:
-        chart.static_chart(f, history, messages, classroom.question_of(f))
-    schedule_view.strip(f, history)
-    results.loss_and_numbers(f, history)
+        chart.static_chart(f, history, [status.sentence, *filter(None, [extra])], classroom.question_of(f))
+    with st.container(key="dl_more"):  # on a phone: after the chart and the presets
+        schedule_view.strip(f, history)
+        if not f.on_stage:
+            preset = classroom.active_preset(f)
+            st.caption(INTRO if preset is None else f"Preset “{preset.label}”: {preset.claim} {INTRO}")
+        results.loss_and_numbers(f, history)
 
 
 frame.guarded(main)

@@ -167,11 +167,23 @@ ZONE_MEANING = {
 }
 
 
+def reveal_words(guess: str | None, what: str) -> tuple[bool, str]:
+    """The class's guess against the run's regime (both among crawl, converge, oscillate, diverge), in
+    plain words: ``Right: you said “oscillate”.`` / ``Not quite: you said “crawl”; it converges.``"""
+    right = guess == what
+    if right:
+        return True, f"Right: you said “{guess}”."
+    said = f"you said “{guess}”" if guess else "no guess"
+    return False, f"Not quite: {said}; it {VERB[what]}."
+
+
+VERB = {"crawl": "crawls", "converge": "converges", "oscillate": "oscillates", "diverge": "diverges"}
+
+
 def reveal(guess: str, theory: Theory, lr: float) -> tuple[bool, str]:
-    """Was the guess right, and the answer in one sentence with its numbers."""
+    """Was the guess right, and the answer in one sentence: plain words first, then its numbers."""
     zone = theory.zone(lr)
-    right = ZONE_OF_GUESS.get(guess) == zone
-    verdict = "Right" if right else "Not quite"
-    return right, (f"{verdict}: you said “{guess}”; at learning rate {sci(lr, 3)} this data's "
-                   f"η·λmax is {lr * theory.lambda_max:.4g}, so gradient descent is {zone} "
-                   f"({ZONE_MEANING[zone]}).")
+    what = {z: g for g, z in ZONE_OF_GUESS.items()}[zone]
+    right, words = reveal_words(guess, what)
+    return right, (f"{words} Why, in numbers: at learning rate {sci(lr, 3)} this data's η·λmax is "
+                   f"{lr * theory.lambda_max:.4g}, so gradient descent is {zone} ({ZONE_MEANING[zone]}).")

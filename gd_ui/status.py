@@ -1,13 +1,53 @@
-"""Plain-language status of a run: the sentence under the sliders. Pure functions, no Streamlit."""
+"""The status of a run in plain words first: a verdict a 15-year-old understands, then the numbers.
+
+Pure functions, no Streamlit. :func:`run_status` reads the run itself (its history) and the data's
+theory, not just a rate: the regime is decided by :func:`regime` from every step size the run took
+(``rates``: one per epoch under a learning-rate schedule; a constant rate's run has one), so a
+schedule plugs in by passing its rates.
+"""
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
 from gd_core.descent import DIVERGENCE_FACTOR, History
-from gd_core.theory import Theory
+from gd_core.theory import CRAWL_BELOW, Theory
 from gd_ui.formats import num, percent, rate
 
 CONVERGED_EXCESS = 1e-3  # within 0.1 % of the optimum's loss counts as converged
 ZONE_BADGE = {"crawling": "blue", "converging": "green", "oscillating": "orange", "diverging": "red"}
+REGIMES = ("crawl", "converge", "oscillate", "diverge")  # what the step size does (the poll's answers)
+ONE_STEP_TOLERANCE = 1e-9  # η·λmax this close to 1 (or 2) is on the boundary, not past it: float noise
+# The first words of every verdict, by regime: plain, and never a symbol.
+HEADLINE = {"crawl": "Too small a step", "converge": "A good step size", "oscillate": "A big step",
+            "diverge": "Too big a step"}
+# What each regime means, in the same words: the poll's answers and the reveal say it this way too.
+MEANING = {
+    "crawl": "each step moves only a little of the way downhill, so it takes very many steps",
+    "converge": "each step goes straight downhill without overshooting the bottom",
+    "oscillate": "each step jumps past the bottom and back, zig-zagging, yet the error still shrinks",
+    "diverge": "every step overshoots further than the last, and the error explodes",
+}
+MAX_VERDICT_CHARS = 150  # two lines of the projector's status box at 1280 px (a test holds every verdict)
+
+
+@dataclass(frozen=True)
+class Status:
+    """A run's status. ``kind`` is the outcome (converged, descending, diverged: the box's colour),
+    ``regime`` what the step size does (crawl, converge, oscillate, diverge), ``verdict`` the plain
+    sentence shown first, ``numbers`` the same in numbers ("why, in numbers")."""
+
+    kind: str
+    regime: str
+    verdict: str
+    numbers: str
+
+    @property
+    def sentence(self) -> str:
+        return f"{self.verdict} {self.numbers}"
 
 
 def factor_text(factor: float) -> str:
@@ -40,33 +80,92 @@ def share_of_way(history: History, optimum_loss: float) -> float:
     return 1.0 if gap <= 0 else (start - end) / gap
 
 
-def run_status(history: History, theory: Theory, optimum_loss: float) -> tuple[str, str]:
-    """(kind, sentence) with kind among "converged", "descending", "diverged"."""
-    lr = history.lr
-    factor = abs(1 - lr * theory.lambda_max)
-    last = f"epoch {history.epochs_run:,}: training MSE {num(history.train_loss[-1])}"
+def step_sizes(history: History, theory: Theory, rates=None) -> np.ndarray:
+    """η·λmax of every step the run took: ``rates`` (a schedule's, one per epoch) or the run's one rate."""
+    lrs = np.atleast_1d(np.asarray(history.lr if rates is None else rates, dtype=float))
+    return lrs * theory.lambda_max
+
+
+def regime(history: History, theory: Theory, rates=None) -> str:
+    """crawl, converge, oscillate or diverge: what this run's steps did.
+
+    A run that diverged diverges, whatever its rate; otherwise its largest step decides: past 2 (it
+    grows: it will diverge), past 1 (the steepest direction overshoots and flips: it oscillates), from
+    0.1 (it converges), under 0.1 everywhere (it crawls). The boundaries themselves (η·λmax = 1 or 2,
+    up to float noise) belong to the calmer side, as in ``gd_core.theory``.
+    """
     if history.diverged:
-        if lr > theory.critical_lr:
-            why = (f"learning rate {rate(lr)} is above this data's critical {rate(theory.critical_lr)} "
-                   f"(= 2/λmax): along the steepest direction each epoch multiplies the error by "
-                   f"|1 − ηλmax| = {factor:.3g}")
-        else:
-            why = "the loss overflowed"
-        return "diverged", (
-            f"Diverged at epoch {history.diverged_at:,}: {why}, so the loss passed "
-            f"{DIVERGENCE_FACTOR:.0e} × its start and the run was stopped. Last finite state: {last}.")
+        return "diverge"
+    s = float(step_sizes(history, theory, rates).max())
+    if s > 2 + ONE_STEP_TOLERANCE:
+        return "diverge"
+    if s > 1 + ONE_STEP_TOLERANCE:
+        return "oscillate"
+    return "converge" if s >= CRAWL_BELOW else "crawl"
+
+
+def _way(share: float) -> str:
+    """A share of the way in words a class reads: 96 %, 99.7 % (never rounded up to 100 %)."""
+    if share < 0.99:
+        return f"{max(math.floor(share * 100), 0)} %"
+    return percent(share).replace("%", " %")
+
+
+def _steps(n: int) -> str:
+    return f"{n:,} step{'' if n == 1 else 's'}"
+
+
+def _verdict(kind: str, what: str, history: History, share: float) -> str:
+    head, steps = HEADLINE[what], _steps(history.epochs_run)
+    if what == "diverge":
+        return (f"{head}: every update overshoots further than the last, and the error "
+                f"{'explodes' if history.diverged else 'keeps growing'}.")
+    if kind == "converged":
+        return {
+            "crawl": f"Small steps, but enough of them: after {steps} it reached the best fit.",
+            "converge": f"{head}: every step goes straight downhill, and it reached the best fit.",
+            "oscillate": f"{head}: it zig-zags past the bottom and back, but it still reached the best fit.",
+        }[what]
+    way = _way(share)
+    return {
+        "crawl": f"{head}: after {steps} it is only {way} of the way to the best fit.",
+        "converge": f"{head}, but not enough steps yet: after {steps} it is {way} of the way to the best fit.",
+        "oscillate": f"{head}: it zig-zags past the bottom; after {steps} it is {way} of the way to the best fit.",
+    }[what]
+
+
+def run_status(history: History, theory: Theory, optimum_loss: float, rates=None) -> Status:
+    """The status of ``history`` (a run on data with this ``theory`` and least-squares loss
+    ``optimum_loss``); ``rates``: a schedule's per-epoch rates, if the run had one."""
+    what = regime(history, theory, rates)
+    s = float(step_sizes(history, theory, rates).max())
+    lr = history.lr
+    last = f"epoch {history.epochs_run:,}: training MSE {num(history.train_loss[-1])}"
     share = share_of_way(history, optimum_loss)
+    if history.diverged:
+        if what == "diverge" and s > 2:
+            why = (f"η·λmax = {s:.3g} is above 2: learning rate {rate(lr)} is past this data's critical "
+                   f"{rate(theory.critical_lr)} (= 2/λmax), so each epoch multiplies the steepest "
+                   f"direction's error by |1 − ηλmax| = {abs(1 - s):.3g}")
+        else:
+            why = f"η·λmax = {s:.3g}, yet the loss overflowed"
+        numbers = (f"Why, in numbers: {why}. The loss passed {DIVERGENCE_FACTOR:.0e} × its start at epoch "
+                   f"{history.diverged_at:,} and the run was stopped; last finite state: {last}.")
+        verdict = _verdict("diverged", "diverge", history, share) if s > 2 else \
+            "The numbers blew up: the error grew too large for the computer to hold."
+        return Status("diverged", "diverge", verdict, numbers)
     excess = float(history.train_loss[-1]) - optimum_loss
-    if excess <= CONVERGED_EXCESS * max(optimum_loss, 1e-12):
-        return "converged", (
-            f"Converged: after {history.epochs_run:,} epochs the training MSE is "
-            f"{num(history.train_loss[-1])}, within 0.1 % of the optimum's {num(optimum_loss)}.")
-    slow = theory.epochs_to_shrink(lr, by=100)
-    more = f"; the slowest direction needs about {slow:,.0f} epochs per 100× shrink" \
-        if slow != float("inf") else ""
-    above = excess / optimum_loss if optimum_loss > 0 else float("inf")
-    gap = f"{above:.2g} × above" if above >= 10 else f"{above:.2%} above"
-    return "descending", (
-        f"Still descending after {history.epochs_run:,} epochs: {percent(share)} of the way from the "
-        f"starting loss {num(history.train_loss[0])} to the optimum's {num(optimum_loss)}; now "
-        f"{num(history.train_loss[-1])}, still {gap} it{more}.")
+    kind = "converged" if excess <= CONVERGED_EXCESS * max(optimum_loss, 1e-12) else "descending"
+    zone = {"crawl": "below 0.1: a tiny step", "converge": "from 0.1 to 1: no overshoot",
+            "oscillate": "between 1 and 2: the steepest direction overshoots and flips sign, yet shrinks",
+            "diverge": "above 2: the steepest direction grows"}[what]
+    numbers = f"Why, in numbers: η·λmax = {s:.3g} ({zone}); {last}, the least-squares optimum's " \
+              f"{num(optimum_loss)}"
+    if kind == "descending":
+        slow = theory.epochs_to_shrink(lr, by=100)
+        numbers += f", {percent(share)} of the way from the start's {num(history.train_loss[0])}"
+        if math.isfinite(slow):
+            numbers += f"; the slowest direction needs about {slow:,.0f} epochs to shrink its error 100×"
+    if what == "diverge":
+        return Status("diverged", what, _verdict(kind, what, history, share), numbers + ".")
+    return Status(kind, what, _verdict(kind, what, history, share), numbers + ".")

@@ -16,6 +16,7 @@ from gd_ui.widgets.frame import Frame
 from gd_ui.widgets.presenter import PARAM
 
 BOUND = dict(bind="query-params", persist_state="session")
+LABEL_DIGITS = 3  # every preset's label at one precision (the link carries the exact spelled rate)
 
 
 def question_of(f: Frame) -> tuple:
@@ -26,13 +27,14 @@ def question_of(f: Frame) -> tuple:
 
 def presets_row(f: Frame):
     """The presets as links, in rate order, and the "Predict first" toggle; returns (predicting, still
-    asking, the row — for the class poll's button). The links sit in a wrapping row: each keeps its whole
-    label at any width."""
+    asking, where the class poll's button goes: the row, or presenter mode's Menu). The links sit in a
+    wrapping row (presenter mode: the stage's one top row): each keeps its whole label at any width."""
     choices = presets.presets(f.exp.theory)
     view = presets.View(f.dataset.label, f.model.predictors, f.model.shown, f.model.standardize,
                         f.run.w0, f.run.b0, f.run.epochs)
-    row = st.container(horizontal=True, wrap=True, vertical_alignment="center", gap="small")
-    row.markdown("**Presets** (this data's λmax):", width="content")
+    row = f.top or st.container(horizontal=True, wrap=True, vertical_alignment="center", gap="small",
+                                key="dl_presets")
+    row.markdown("**Presets:**" if f.on_stage else "**Presets** (this data's λmax):", width="content")
     links = row.container(horizontal=True, wrap=True, vertical_alignment="center", gap="small",
                           width="content")
     predict = row.toggle("Predict first", key="predict", help="Predict, then reveal: hide the outcome until "
@@ -42,10 +44,10 @@ def presets_row(f: Frame):
     hide = asking or st.session_state.get("class_hide_names")  # a class: later steps' names stay hidden
     names = presets.letters(choices) if hide else [p.label for p in choices]
     for p, name in zip(choices, names):
-        links.page_link("app.py", label=f"{name} · {p.spelled}",
+        links.page_link("app.py", label=f"{name} · {sci(p.lr, LABEL_DIGITS)}",
                         query_params={**presets.link_params(view, p.spelled), **flag},
                         help=None if hide else p.claim)
-    return predict, asking, row
+    return predict, asking, f.menu or row
 
 
 def _reveal(question: tuple) -> None:
@@ -63,9 +65,11 @@ def ask(f: Frame) -> None:
     st.stop()
 
 
-def verdict(f: Frame) -> tuple[bool, str]:
-    """Was the class's guess right, and the answer in one sentence."""
-    return presets.reveal(st.session_state["play_revealed"][1], f.exp.theory, f.run.lr)
+def verdict(f: Frame, regime: str) -> tuple[tuple[bool, str], str]:
+    """Was the class's guess right (in plain words, against the run's ``regime``), and the answer in
+    numbers."""
+    guess = st.session_state["play_revealed"][1]
+    return presets.reveal_words(guess, regime), presets.reveal(guess, f.exp.theory, f.run.lr)[1]
 
 
 def active_preset(f: Frame):

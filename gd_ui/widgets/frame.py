@@ -56,6 +56,16 @@ class Frame:
     run: sidebar.Run | None = None
     w0: np.ndarray | None = None  # the run's start in the model's space (standardised or not)
     b0: float | None = None
+    top: object = None  # presenter mode: the stage's top row, left part (presets, toggles), else None
+    menu: object = None  # presenter mode: the Menu's place for the page's extra actions, else None
+    settings: str = "the sidebar"  # where the settings are, as page text names them
+
+    @property
+    def controls(self):
+        """Where a page draws its own settings: the sidebar, or in presenter mode the Menu."""
+        return self._box if self._box is not None else st.sidebar
+
+    _box: object = None
 
 
 def open_page(key: str, *, needs: str = "run", header: bool = True) -> Frame:
@@ -68,25 +78,40 @@ def open_page(key: str, *, needs: str = "run", header: bool = True) -> Frame:
     sidebar.page_nav()
     # The run's controls come first in the sidebar (the ones touched most, a few Tabs from the top),
     # the data and the model under them, though they are decided first.
-    run_box = st.sidebar.container() if needs == "run" else None
-    data_box = st.sidebar.container()
+    # Presenter mode hides the sidebar: one compact top row holds the page's presets and toggles (left)
+    # and a Menu (the other pages, the page's extra actions, the sidebar's settings) with Exit (right).
+    top = menu = box = None
+    place = "the sidebar"
+    if on_stage:
+        row = st.container(horizontal=True, vertical_alignment="center", gap="small", key="dl_top")
+        top = row.container(horizontal=True, vertical_alignment="center", gap="small", width="stretch")
+        right = row.container(horizontal=True, vertical_alignment="center", gap="small", width="content")
+        with right.popover("Menu", icon=":material/menu:", help="Other pages, the class poll and every "
+                           "setting: dataset, model, learning rate, start, epochs"):
+            presenter.nav(page.path, st.container())
+            menu = st.container()
+            st.divider()
+            box = st.container()
+        presenter.exit_button(right)
+        place = "the Menu (top right)"
+    run_box = (box or st.sidebar).container() if needs == "run" else None
+    data_box = (box or st.sidebar).container()
     if not on_stage:
         presenter.enter_button()
-    if on_stage:
-        presenter.nav(page.path)
-    elif header:
-        st.header(page.title)
+        if header:
+            st.header(page.title)
+    stage = dict(top=top, menu=menu, settings=place, _box=box)
     dataset = sidebar.dataset_picker(data_box)
     if needs == "dataset":
-        return Frame(on_stage, dataset)
+        return Frame(on_stage, dataset, **stage)
     model = sidebar.model_controls(dataset, data_box)
     exp = sidebar.experiment_or_stop(dataset, model)
     if needs == "model":
-        return Frame(on_stage, dataset, model, exp)
+        return Frame(on_stage, dataset, model, exp, **stage)
     run = sidebar.run_controls(exp, model, dataset.key, run_box)
     run = replace(run, schedule=schedule_controls(run_box, run.epochs))
     w0, b0 = sidebar.start_in_model_space(exp, model, run)
-    return Frame(on_stage, dataset, model, exp, run, w0, b0)
+    return Frame(on_stage, dataset, model, exp, run, w0, b0, **stage)
 
 
 def guarded(main: Callable[[], None]) -> None:

@@ -90,8 +90,9 @@ def available() -> bool:
     return PLOTLY_URL is not None and not st.session_state.get(FAILED)
 
 
-def live_chart(f: Frame, history, options: list[str], height: int) -> None:
-    """The live chart for the sidebar's current run; ``options`` is the rate slider's grid."""
+def live_chart(f: Frame, history, options: list[str], height: int, *, fill: bool = False) -> None:
+    """The live chart for the sidebar's current run; ``options`` is the rate slider's grid. ``fill``
+    (presenter mode): the plot takes the height the window leaves under it, ``height`` at least."""
     data = descent_data(f.exp, history, f.model.index, f.dataset)
     base = init_tutorial(len(f.model.predictors))[0]
     blob, table = _blob(f.dataset.key, f.exp, f.model, tuple(options), f.run.epochs, data, tuple(base),
@@ -101,7 +102,7 @@ def live_chart(f: Frame, history, options: list[str], height: int) -> None:
     TABLE(key="live_table", data=blob.data, height=0)
     CHART(key=KEY, data=run_json(
         blob.digest, options.index(f.run.lr_text), f.run.w0, f.run.b0, ends, run=run, key=KEY,
-        plotly=PLOTLY_URL, shown=f.model.shown, presenter=f.on_stage, height=height,
+        plotly=PLOTLY_URL, shown=f.model.shown, presenter=f.on_stage, height=height, fill=fill,
         summary=exports.descent_summary(data)), on_commit_change=_on_commit, on_failed_change=_on_failed)
 
 

@@ -199,7 +199,8 @@ function layoutFor(T, S, k, view) {
   const wname = T.titles.weight;
   // Stacked (a narrow screen or column): three equal panels, with room in pixels between them for the
   // tick labels and axis title of the panel above and the title of the panel below.
-  const plotH = view.height - (S.follow ? 58 : 36) - 56, gap = Math.min(0.2, 92 / plotH), h3 = (1 - 2 * gap) / 3;
+  // A diverged run's note sits between (a) and (b) when stacked: a taller gap holds it.
+  const plotH = view.height - (S.follow ? 58 : 36) - 56, gap = Math.min(0.2, (stacked && S.follow ? 116 : 92) / plotH), h3 = (1 - 2 * gap) / 3;
   const dom = stacked
     ? { x: [0, 1], y: [1 - h3, 1], x2: [0, 1], y2: [h3 + gap, 2 * h3 + gap], x3: [0, 1], y3: [0, h3],
         titles: [1.0, 2 * h3 + gap, h3] }
@@ -211,7 +212,7 @@ function layoutFor(T, S, k, view) {
     title(`(c) gradient ∂J/∂${wname} of that slice`, tx[2], dom.titles[2])];
   if (S.follow) {
     const what = S.divergedAt > 0 ? `diverged at epoch ${S.divergedAt.toLocaleString("en-US")}` : S.divergedAt === -1 ? "diverges" : "the loss grows";
-    notes.push({ text: `${what} · axes follow it (loss on a log scale)`, xref: "paper", yref: "paper", x: tx[1], y: dom.titles[1] + (stacked ? 0.04 : 0.055), xanchor: "center", yanchor: "bottom", showarrow: false, font: { color: VERMILLION_TEXT, size: Math.round(14 * scale) } });
+    notes.push({ text: stacked ? `${what} · axes follow (log)` : `${what} · axes follow it (loss on a log scale)`, xref: "paper", yref: "paper", x: tx[1], y: dom.titles[1] + (stacked ? 24 / plotH : Math.max(0.055, 26 * scale / plotH)), xanchor: "center", yanchor: "bottom", showarrow: false, font: { color: VERMILLION_TEXT, size: Math.round((stacked ? 13 : 14) * scale) } });
   }
   return {
     height: view.height, font: { family: "Inter, Arial, sans-serif", size: Math.round(15 * scale), color: INK },
@@ -256,11 +257,21 @@ function draw(Plotly, gd, traces, lay, source) {
     .catch(() => Plotly.react(gd, traces, lay, CONFIG));
 }
 
+// Presenter mode (`fill`): the plot takes the height the window leaves under its top, less the chart's own
+// rows under it (legend, Play); never less than `floor`. The page keeps what sits above at a fixed height.
+function fillHeight(root, plot, floor) {
+  let scrolled = 0;
+  for (let el = root; el; el = el.parentElement) scrolled += el.scrollTop || 0;
+  const below = root.getBoundingClientRect().bottom - plot.getBoundingClientRect().bottom;
+  return Math.max(floor, Math.floor(window.innerHeight - plot.getBoundingClientRect().top - scrolled - below - 14));
+}
+
 // --- the widget -----------------------------------------------------------------------------------------
 const HTML = `
 <div class="dl-live" data-testid="descent-live">
   <div class="dl-controls">
     <label class="dl-ctl dl-rate"><span class="dl-name">Learning rate η</span>
+      <span class="dl-nudge"><button type="button" data-nudge="-1" aria-label="smaller learning rate (one step)">−</button><button type="button" data-nudge="1" aria-label="larger learning rate (one step)">+</button></span>
       <input type="range" class="dl-range" data-role="rate" min="0" step="1">
       <output class="dl-value" data-out="rate"></output></label>
     <label class="dl-ctl"><span class="dl-name" data-name="w0">Initial weight</span>
@@ -328,8 +339,8 @@ export default function (component) {
     let S = null, key = null;
     const view = () => {
       const width = root.clientWidth || 800, stacked = width < 700;
-      return { stacked, scale: data.presenter ? 1.3 : 1, legend: !data.presenter,
-        height: stacked ? (data.stacked_height || 900) : data.height };
+      return { stacked, scale: data.presenter && !stacked ? 1.3 : 1, legend: !data.presenter,
+        height: stacked ? (data.stacked_height || 900) : data.fill ? fillHeight(root, plot, data.height) : data.height };
     };
     const sceneFor = (v) => {
       if (fixed) return data.scene;
@@ -412,6 +423,14 @@ export default function (component) {
       el.onkeydown = (e) => { st.lastKey = e.key.startsWith("Arrow") || e.key.startsWith("Page") || e.key === "Home" || e.key === "End"; };
       el.onpointermove = () => { st.lastKey = false; };
     }
+    root.querySelectorAll("[data-nudge]").forEach((b) => {  // − / +: one grid step, for a finger
+      b.onclick = (e) => {
+        e.preventDefault();
+        const v = Math.max(0, Math.min(Number(inputs.rate.max), Number(inputs.rate.value) + Number(b.dataset.nudge)));
+        if (String(v) === inputs.rate.value) return;
+        inputs.rate.value = String(v); stop(); show(null); commit(600);
+      };
+    });
     inputs.frame.oninput = () => { stop(); show(Number(inputs.frame.value)); };
     const play = $('[data-role="play"]');
     play.setAttribute("aria-pressed", st.playing ? "true" : "false");
@@ -432,6 +451,11 @@ export default function (component) {
     if (!root.__resize) {
       root.__resize = new ResizeObserver(() => { if (root.__lastWidth !== root.clientWidth) { root.__lastWidth = root.clientWidth; show(st.frame); } });
       root.__resize.observe(root);
+    }
+    if (data.fill && !root.__fill) {  // the window's height changes too: the plot follows it
+      root.__fill = () => st.show && st.show(st.frame);
+      window.addEventListener("resize", root.__fill);
+      document.fonts && document.fonts.ready.then(root.__fill);
     }
   }).catch((err) => {
     root.querySelector(".dl-plot").textContent = "The live chart could not start: " + err.message;

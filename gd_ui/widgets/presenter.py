@@ -32,8 +32,9 @@ def parse_flag(value) -> bool | None:
 
 def css(root_px: int = ROOT_PX) -> str:
     """The stylesheet of presenter mode: hide the sidebar, header and toolbar, enlarge the type,
-    and give the main column the whole screen."""
+    and give the main column the whole screen — on a wide screen; a phone keeps its own layout."""
     return f"""<style>
+@media (min-width: 701px) {{
 html {{ font-size: {root_px}px; }}
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stExpandSidebarButton"], header[data-testid="stHeader"],
@@ -45,6 +46,11 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stAlertContainer"] {{ padding: 0.5rem 0.9rem !important; }}
 [data-testid="stCaptionContainer"] {{ font-size: 0.8rem; }}
 [data-testid="stVerticalBlock"] {{ gap: 0.45rem; }}
+}}
+@media (max-width: 700px) {{  /* a phone: its own layout, only the sidebar stays out of the way */
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"] {{ display: none !important; }}
+}}
 </style>"""
 
 
@@ -76,11 +82,13 @@ def enter_button() -> None:
                       "A link ending in ?present=1 opens it too.")
 
 
-def nav(here: str) -> None:
-    """In presenter mode: links to the other classroom pages, and the way out, on one row."""
-    others = [p for p in PAGES if p.classroom and p.path != here]
-    cells = st.columns([1] * len(others) + [0.6], vertical_alignment="center")
-    for cell, page in zip(cells, others):
-        cell.page_link(page.path, label=page.label, icon=page.icon, query_params={PARAM: "1"})
-    cells[-1].button("Exit", key="present_exit", on_click=_set, args=(False,), type="tertiary",
-                     icon=":material/close_fullscreen:", help="Leave presenter mode")
+def nav(here: str, box) -> None:
+    """In presenter mode: links to the other classroom pages (in the stage's Menu)."""
+    for page in (p for p in PAGES if p.classroom and p.path != here):
+        box.page_link(page.path, label=page.label, icon=page.icon, query_params={PARAM: "1"})
+
+
+def exit_button(box) -> None:
+    """The way out of presenter mode (the sidebar's button is the way in)."""
+    box.button("Exit", key="present_exit", on_click=_set, args=(False,), type="tertiary",
+               icon=":material/close_fullscreen:", help="Leave presenter mode")
