@@ -129,8 +129,10 @@ def _verdict(kind: str, what: str, history: History, share: float) -> str:
     way = _way(share)
     return {
         "crawl": f"{head}: after {steps} it is only {way} of the way to the best fit.",
-        "converge": f"{head}, but not enough steps yet: after {steps} it is {way} of the way to the best fit.",
-        "oscillate": f"{head}: it zig-zags past the bottom; after {steps} it is {way} of the way to the best fit.",
+        "converge": f"{head}, but not enough steps yet: after {steps} it is {way} of the way to the best "
+                    "fit.",
+        "oscillate": f"{head}: it zig-zags past the bottom; after {steps} it is {way} of the way to the "
+                     "best fit.",
     }[what]
 
 

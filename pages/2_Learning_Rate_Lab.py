@@ -12,9 +12,9 @@ def main() -> None:
     class_teacher.before_page()
     f = frame.open_page("lab")
     class_teacher.panel(f, here="lab")
-    st.caption(f"{lab.N_RATES} full-batch runs of {f.run.epochs:,} epochs from the sidebar's start, at rates "
-               "from 1/1000 to 10× this data's critical rate. Losses are MSE; the maths is for half the MSE, "
-               "which is what the tutorial's gradient ŷ − y descends.")
+    st.caption(f"{lab.N_RATES} full-batch runs of {f.run.epochs:,} epochs from the start set in "
+               f"{f.settings}, at rates from 1/1000 to 10× this data's critical rate. Losses are MSE; the "
+               "maths is for half the MSE, which is what the tutorial's gradient ŷ − y descends.")
     runs = lab.sweep_section(f)
     lab.curves_section(f, runs)
     lab_schedule.schedule_section(f, lab.N_RATES)

@@ -194,3 +194,21 @@ def pg_schema(admin_url: str):
     finally:
         with psycopg.connect(admin_url, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+def status_box(at) -> dict | None:
+    """The Playground's status box (``data-testid="descent-status"``) as plain values: ``kind``
+    (converged, descending, diverged), ``verdict`` (the words shown, a reveal first if any) and
+    ``numbers`` (behind "Why, in numbers"); ``text`` is both. None when the page shows no status."""
+    import html as html_module
+    import re
+
+    values = [m.value for m in at.markdown]
+    box = next((i for i, v in enumerate(values) if 'data-testid="descent-status"' in v), None)
+    if box is None:
+        return None
+    kind = re.search(r'class="dl-status dl-(\w+)"', values[box]).group(1)
+    verdict = html_module.unescape(re.sub(r"<[^>]+>", "", values[box])).strip()
+    numbers = " ".join(re.sub(r"\\(.)", r"\1", v) for v in values[box + 1:box + 3]
+                       if v.startswith("Why, in numbers"))
+    return {"kind": kind, "verdict": verdict, "numbers": numbers, "text": f"{verdict} {numbers}"}

@@ -56,17 +56,18 @@ THEORY = Theory(np.array([0.5, 10.0]), 0.2, 2 / 10.5, 20.0)
 
 
 def test_status_converged_descending_diverged():
-    kind, text = run_status(history([100, 10, 1.0009]), THEORY, optimum_loss=1.0)
-    assert kind == "converged" and "Converged" in text
-    kind, _ = run_status(history([1e6, 1.0]), THEORY, optimum_loss=1e-20)  # 99.9999 % of the way,
-    assert kind == "descending"  # but the optimum fits perfectly: not converged
-    kind, text = run_status(history([100, 50, 40]), THEORY, optimum_loss=1.0)
-    assert kind == "descending"
+    s = run_status(history([100, 10, 1.0009]), THEORY, optimum_loss=1.0)
+    assert s.kind == "converged" and "reached the best fit" in s.verdict
+    s = run_status(history([1e6, 1.0]), THEORY, optimum_loss=1e-20)  # 99.9999 % of the way,
+    assert s.kind == "descending"  # but the optimum fits perfectly: not converged
+    s = run_status(history([100, 50, 40]), THEORY, optimum_loss=1.0)
+    assert s.kind == "descending" and s.regime == "converge"  # η·λmax = 1
     assert share_of_way(history([100, 50, 40]), 1.0) == pytest.approx(60 / 99)
-    assert "60.6%" in text
-    kind, text = run_status(history([100, 1e5], lr=0.25, diverged_at=2), THEORY, optimum_loss=1.0)
-    assert kind == "diverged"
-    assert "Diverged at epoch 2" in text and "2.5e-01" in text and "2.0e-01" in text
+    assert "60 % of the way" in s.verdict and "60.6%" in s.numbers
+    s = run_status(history([100, 1e5], lr=0.25, diverged_at=2), THEORY, optimum_loss=1.0)
+    assert s.kind == "diverged" and s.verdict.startswith("Too big a step")
+    text = s.sentence
+    assert "at epoch 2 " in text and "2.5e-01" in text and "2.0e-01" in text
     assert f"{abs(1 - 0.25 * 10):.3g}" in text  # |1 − ηλmax| = 1.5
     assert "epoch 1" in text  # the last finite state
 
@@ -93,5 +94,5 @@ def test_share_of_the_way_is_never_rounded_up_to_100():
     assert percent(0.5) == "50.0%"
     assert percent(0.99996) == "99.996%"
     assert percent(1.0) == "100.0%"
-    kind, text = run_status(history([1e4, 38.31]), THEORY, optimum_loss=37.78)
-    assert kind == "descending" and "99.9" in text and "1.40% above" in text
+    s = run_status(history([1e4, 38.31]), THEORY, optimum_loss=37.78)
+    assert s.kind == "descending" and "99.9" in s.verdict and "100 %" not in s.verdict

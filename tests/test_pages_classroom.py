@@ -9,7 +9,7 @@ from urllib.parse import parse_qs
 
 import numpy as np
 import pytest
-from conftest import experiment_of, live
+from conftest import experiment_of, live, status_box
 from streamlit.testing.v1 import AppTest
 
 from gd_core.descent import gradient_descent
@@ -169,7 +169,7 @@ def test_presenter_flag_changes_the_layout():
     assert any(b.proto.id.endswith("present_exit") for b in stage.button)
     big, small = live(stage), live(normal)
     assert big["presenter"] and not small["presenter"]  # larger type in the chart
-    assert big["height"] < small["height"]  # fits 720 px with the status above it
+    assert big["fill"] and not small["fill"]  # the chart takes the height the window leaves
 
 
 def test_presenter_mode_stays_on_across_pages_and_can_be_left():
@@ -208,14 +208,14 @@ def test_preset_links_open_runs_in_the_zones_they_claim(params):
         elif link.label.startswith("oscillate"):
             assert zone == "oscillating"
         elif link.label.startswith("diverge"):
-            assert zone == "diverging" and target.error[0].value.startswith("Diverged")
+            assert zone == "diverging" and status_box(target)["kind"] == "diverged"
         elif link.label.startswith("just right"):
-            assert zone == "converging" and "no zig-zag" in claim and not target.error
+            assert zone == "converging" and "no zig-zag" in claim and status_box(target)["kind"] != "diverged"
         else:
             assert zone in ("converging", "oscillating") and "optimal" in claim
             assert "fastest" in claim
             assert (zone == "oscillating") == ("between 1 and 2" in claim)
-            assert not target.error
+            assert status_box(target)["kind"] != "diverged"
         assert f"Preset “{link.label.split(' · ')[0]}”" in texts(target)
 
 
@@ -223,14 +223,15 @@ def test_preset_links_open_runs_in_the_zones_they_claim(params):
 
 def test_predict_then_reveal():
     at = fresh(predict="true")
-    assert not at.get("plotly_chart") and not live(at) and not at.success  # nothing gives it away
+    assert not at.get("plotly_chart") and not live(at) and not status_box(at)  # nothing gives it away
     labels = [p.proto.label for p in at.get("page_link") if "lr=" in p.proto.query_string]
     assert all(label.startswith("rate ") for label in labels)  # presets named neutrally while asking
     assert at.button(key="play_reveal").disabled
     at.radio(key="play_guess").set_value("diverge").run()
     at.button(key="play_reveal").click().run()
-    assert at.warning[0].value.startswith("Not quite: you said “diverge”")
-    assert "converging" in at.warning[0].value
+    box = status_box(at)
+    assert box["verdict"].startswith("Not quite: you said “diverge”; it converges. A good step size")
+    assert "converging" in box["numbers"]  # the reveal's numbers behind "Why, in numbers"
     assert live(at) and len(at.get("plotly_chart")) == 1
     # A new rate is a new question.
     lr = at.select_slider(key="lr")
@@ -238,7 +239,7 @@ def test_predict_then_reveal():
     assert not live(at) and at.radio(key="play_guess").value is None
     at.radio(key="play_guess").set_value("diverge").run()
     at.button(key="play_reveal").click().run()
-    assert at.success[0].value.startswith("Right")
+    assert status_box(at)["verdict"].startswith("Right: you said “diverge”. Too big a step")
 
 
 # --- exports and accessibility -------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import APP, experiment_of, open_page, pg_schema
+from conftest import APP, experiment_of, open_page, pg_schema, status_box
 from streamlit.testing.v1 import AppTest
 
 from gd_poll import ANSWERS, ENV_VAR, NotOwner, PollClosed, open_store
@@ -97,6 +97,7 @@ def test_a_class_answers_the_teacher_counts_reveals_and_closes(any_db):
     tutor, code = teacher()
     status = " ".join(e.value for e in (*tutor.success, *tutor.info, *tutor.error))
     assert "Converged" not in status and not tutor.get("bidi_component")  # the outcome waits
+    assert status_box(tutor) is None
     assert count_line(tutor) == "0 answers"
     phones = [student(code) for _ in range(3)]  # three AppTests: nothing shared but DESCENT_LAB_DB
     for phone, answer in zip(phones, ("converge", "oscillate", "crawl")):
@@ -122,7 +123,7 @@ def test_a_class_answers_the_teacher_counts_reveals_and_closes(any_db):
     bars = chart(tutor)["data"][0]
     assert bars["y"][1] == "✓ converges smoothly" and bars["marker"]["line"]["width"] == [0, 3, 0, 0]
     assert tutor.get("bidi_component") or tutor.get("plotly_chart")  # the playground is back
-    assert "Converged" in " ".join(e.value for e in tutor.success)
+    assert status_box(tutor)["kind"] == "converged"
     for phone, right in zip(phones, (True, False, True)):
         phone.run()
         verdict = (phone.success if right else phone.warning)[0].value
@@ -173,7 +174,7 @@ def test_an_expired_code_says_so_and_shows_the_playground(sqlite_db):
     phone = student(code)
     assert f"Poll {code} has expired" in phone.warning[0].value
     assert phone.select_slider(key="lr")  # the normal app, sidebar and all
-    assert " ".join(e.value for e in phone.success).startswith("Converged")
+    assert status_box(phone)["kind"] == "converged"
     assert pv.PARAM not in phone.query_params  # its links do not carry the dead code on
 
 

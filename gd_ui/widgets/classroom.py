@@ -69,7 +69,8 @@ def verdict(f: Frame, regime: str) -> tuple[tuple[bool, str], str]:
     """Was the class's guess right (in plain words, against the run's ``regime``), and the answer in
     numbers."""
     guess = st.session_state["play_revealed"][1]
-    return presets.reveal_words(guess, regime), presets.reveal(guess, f.exp.theory, f.run.lr)[1]
+    numbers = presets.reveal(guess, f.exp.theory, f.run.lr)[1].split(" Why, in numbers: ", 1)[-1]
+    return presets.reveal_words(guess, regime), f"Why, in numbers: {numbers}"
 
 
 def active_preset(f: Frame):

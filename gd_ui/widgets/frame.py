@@ -58,7 +58,7 @@ class Frame:
     b0: float | None = None
     top: object = None  # presenter mode: the stage's top row, left part (presets, toggles), else None
     menu: object = None  # presenter mode: the Menu's place for the page's extra actions, else None
-    settings: str = "the sidebar"  # where the settings are, as page text names them
+    settings: str = "the sidebar"  # where the settings are, as page text names them ("the Menu" on stage)
 
     @property
     def controls(self):
@@ -93,7 +93,7 @@ def open_page(key: str, *, needs: str = "run", header: bool = True) -> Frame:
             st.divider()
             box = st.container()
         presenter.exit_button(right)
-        place = "the Menu (top right)"
+        place = "the Menu"
     run_box = (box or st.sidebar).container() if needs == "run" else None
     data_box = (box or st.sidebar).container()
     if not on_stage:

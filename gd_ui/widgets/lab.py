@@ -42,10 +42,11 @@ def sweep_section(f: Frame) -> list:
     runs = [(f"{m} × critical ({sci(float(m) * critical)})", colour, _run(f, float(m) * critical))
             for colour, m in zip(RUN_COLOURS, sorted(picked, key=float))]
     yours = _run(f, f.run.lr)
+    where = f.settings.removeprefix("the ")
     marks = [RateMark(h.lr, float(h.train_loss[-1]), h.diverged_at, label, colour)
              for label, colour, h in runs]
     marks.append(RateMark(f.run.lr, float(yours.train_loss[-1]), yours.diverged_at,
-                          f"your η = {sci(f.run.lr)} (sidebar)", "#222222"))
+                          f"your η = {sci(f.run.lr)} ({where})", "#222222"))
     first = result.first_diverging_rate
     st.plotly_chart(sweep_figure(result, marks=marks, excess=excess), key="lab_sweep", **CHART,
                     alt=f"Final {'distance to the optimum' if excess else 'training loss'} of {N_RATES} runs "
@@ -54,7 +55,7 @@ def sweep_section(f: Frame) -> list:
     st.caption(f"Each dot is one run, coloured by zone; ✕ = diverged (the loss passed 10¹² × its start; "
                f"hover for the epoch). The first rate that diverged, {sci(first) if first else 'none'}, is "
                f"one grid step above the critical rate {sci(critical)} = 2/λmax, as the theory says. Rings: "
-               f"the rates compared below, and your η from the sidebar in black. All {N_RATES} runs took "
+               f"the rates compared below, and your η from {f.settings} in black. All {N_RATES} runs took "
                f"{seconds * 1000:.0f} ms: the closed form multiplies each eigen-direction by (1 − ηλ)ᵏ, so "
                "no loop over epochs or rows is needed. Flat along the bottom? Switch on “Plot L − L*” to see "
                "how far each run still is from the optimum.")
@@ -80,7 +81,7 @@ def curves_section(f: Frame, runs: list) -> None:
 
 
 def why_section(f: Frame) -> None:
-    """The Hessian's directions at the sidebar's rate: which breaks first, which sets the pace."""
+    """The Hessian's directions at the chosen rate: which breaks first, which sets the pace."""
     st.subheader("Why: the explanation in numbers")
     th, lr = f.exp.theory, f.run.lr
     why = explain(f.exp, lr, f.model.predictors)
@@ -113,7 +114,8 @@ def why_section(f: Frame) -> None:
                         f"{sci(th.critical_lr)}, the fewest epochs are at the optimal rate "
                         f"{sci(th.optimal_lr)}.")
     st.caption("Directions are the Hessian's eigenvectors in the space descent runs in (standardised if the "
-               "sidebar says so), steepest first; “made of” lists their main components. Top: each curve "
+               f"“Standardise features” toggle in {f.settings} is on), steepest first; “made of” lists their "
+               "main components. Top: each curve "
                "crosses 1 at its own 2/λ (open circle), the steepest first, at the critical rate. Bottom: a "
                "run needs the largest of the epoch counts; it is smallest at the optimal rate (star), where "
                "the steepest and the shallowest directions shrink equally fast.")
@@ -132,7 +134,9 @@ def standardisation_section(f: Frame) -> None:
     for col, scaled in zip(st.columns(2), (False, True)):
         e = sweeps[scaled][0]
         name = "Standardised features" if scaled else "Unscaled features"
-        col.markdown(f"**{name}**" + (" — active (sidebar toggle)" if scaled == f.model.standardize else ""))
+        on = scaled == f.model.standardize
+        active = f" — active ({f.settings.removeprefix('the ')} toggle)" if on else ""
+        col.markdown(f"**{name}**{active}")
         a, b, c = col.columns(3)
         a.metric("critical rate", sci(e.theory.critical_lr))
         b.metric("condition number κ", kappa(e.theory.condition_number))

@@ -58,7 +58,7 @@ def one_predictor(f: Frame):
 
 
 def controls(f: Frame, model, exp) -> Settings:
-    sb = st.sidebar
+    sb = f.controls  # the sidebar, or presenter mode's Menu
     sb.markdown("**Landscape run**")
     w0 = sb.slider(f"Start weight of {model.shown}", -3.0, 3.0, -0.5, 0.01, key="land_w0",
                    help="Original units, like the playground.", **BOUND)
@@ -86,33 +86,33 @@ def controls(f: Frame, model, exp) -> Settings:
                        label_visibility="collapsed", **BOUND) or ["gd"]
     rates, hyper = {}, {}
     for key, opt in OPTIMIZERS.items():  # every slider is drawn, so a setting survives hiding its optimizer
-        rates[key] = _rate_slider(key, opt, critical, distance)
-        hyper[key] = tuple((name, float(_decay_slider(key, opt, name))) for name in opt.hyper
+        rates[key] = _rate_slider(sb, key, opt, critical, distance)
+        hyper[key] = tuple((name, float(_decay_slider(sb, key, opt, name))) for name in opt.hyper
                            if name != "eps")
     return Settings(float(w0), float(b0), int(epochs), l2, tuple(methods), rates, hyper, schedule)
 
 
-def _rate_slider(key: str, opt, critical: float, distance: float) -> float:
+def _rate_slider(sb, key: str, opt, critical: float, distance: float) -> float:
     name = f"land_lr_{key}"
     if opt.adaptive:
         forget_unknown(name, STEPS)
         default = nearest(STEPS, ADAPTIVE_SHARE.get(key, 0.01) * max(distance, 1e-3))
-        return float(st.sidebar.select_slider(
+        return float(sb.select_slider(
             f"{opt.label} step η", STEPS, value=default, key=name, format_func=lambda v: f"{float(v):g}",
             help="About the size of each step in (w, b), whatever the curvature: these methods divide the "
                  "gradient by its running size.", **BOUND))
     forget_unknown(name, MULTIPLES)
-    m = st.sidebar.select_slider(f"{opt.label} η (× critical)", MULTIPLES,
+    m = sb.select_slider(f"{opt.label} η (× critical)", MULTIPLES,
                                  value=DEFAULT_MULTIPLE.get(key, "0.5"), key=name,
                                  format_func=lambda v: f"{v}×", **BOUND)
     return float(m) * critical
 
 
-def _decay_slider(key: str, opt, name: str) -> str:
+def _decay_slider(sb, key: str, opt, name: str) -> str:
     widget = f"land_{key}_{name}"
     forget_unknown(widget, DECAYS)
     default = nearest(DECAYS[1:], opt.hyper[name]) if opt.hyper[name] else "0"
-    return st.sidebar.select_slider(f"{opt.label} {opt.hyper_labels.get(name, name)}", DECAYS, value=default,
+    return sb.select_slider(f"{opt.label} {opt.hyper_labels.get(name, name)}", DECAYS, value=default,
                                     key=widget, **BOUND)
 
 
@@ -125,7 +125,7 @@ def map_section(f: Frame, model, exp, s: Settings) -> list[Point]:
                f"2/λmax = "
                f"{sci(quad.critical_lr)}, condition number κ = {kappa(quad.condition_number)}"
                + (f" (with the ridge penalty α = {s.l2:.3g})." if s.l2 else ".")
-               + (f" The sidebar's model has {len(f.model.predictors)} predictors; this page uses "
+               + (f" The model in {f.settings} has {len(f.model.predictors)} predictors; this page uses "
                   f"{model.shown} alone, so the loss is a surface you can see." if len(f.model.predictors) > 1
                   else ""))
     with st.spinner("Running the optimizers…", show_time=True):

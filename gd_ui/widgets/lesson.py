@@ -74,7 +74,9 @@ def worked_example() -> None:
     with right:
         st.markdown("**Update without a learning rate**")
         _equations(eq["no_rate"])
-        (st.error if ex.loss_at(*ex.updated(1.0)) > ex.loss else st.info)(say["no_rate"])
+        overshoots = ex.loss_at(*ex.updated(1.0)) > ex.loss  # the lesson's point: why η exists
+        st.info(("**The point of this step:** " if overshoots else "") + say["no_rate"],
+                icon=":material/lightbulb:")
         st.markdown("**Update with learning rate η**")
         _equations(eq["with_rate"])
         (st.success if ex.loss_at(*ex.updated(ex.lr)) < ex.loss else st.warning)(say["with_rate"])
@@ -91,9 +93,12 @@ def epochs(f: Frame, epoch: int) -> None:
     p = f.exp.model_problem
     history = cache.literal_run(f.dataset.key, f.exp, f.model, tuple(f.w0), f.b0, f.run.lr, epoch)
     if history.diverged:
-        st.error(f"The run diverged at epoch {history.diverged_at:,} (learning rate {sci(f.run.lr, 3)}, "
-                 f"η·λmax = {f.run.lr * f.exp.theory.lambda_max:.4g} > 2): showing the last finite epoch, "
-                 f"{history.epochs_run:,}. Go Back, or pick a smaller rate in the Playground.")
+        st.error(f"Too big a step: every update overshoots further than the last, and the run diverged at "
+                 f"epoch {history.diverged_at:,}, so this shows the last finite epoch, "
+                 f"{history.epochs_run:,}. "
+                 f"Why, in numbers: learning rate {sci(f.run.lr, 3)}, η·λmax = "
+                 f"{f.run.lr * f.exp.theory.lambda_max:.4g} > 2. Go Back, or pick a smaller learning rate "
+                 f"in {f.settings}.")
     shown = history.epochs_run
     step = lesson.epoch_step(p.train.x, p.train.y, history.weights[-1], history.bias[-1], lr=f.run.lr,
                              epoch=shown)

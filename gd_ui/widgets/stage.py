@@ -31,9 +31,10 @@ CSS = f"""<style>
 @media {NARROW} {{
   /* the rate by finger: − / + beside its name, one grid step each, 44 px targets */
   body .dl-live .dl-rate .dl-name {{ grid-column: 1; }}
-  body .dl-live .dl-nudge {{ display: inline-flex; gap: 0.5rem; grid-column: 2; grid-row: 1; justify-self: end; }}
-  body .dl-live .dl-nudge button {{ width: 44px; height: 44px; font: inherit; font-size: 1.4rem; line-height: 1;
-    border: 1px solid #0072B2; border-radius: 0.4rem; background: white; color: #0072B2; }}
+  body .dl-live .dl-nudge {{ display: inline-flex; gap: 0.5rem; grid-column: 2; grid-row: 1;
+    justify-self: end; }}
+  body .dl-live .dl-nudge button {{ width: 44px; height: 44px; font: inherit; font-size: 1.4rem;
+    line-height: 1; border: 1px solid #0072B2; border-radius: 0.4rem; background: white; color: #0072B2; }}
   /* four lines hold every verdict at 390 px: a new status on release never moves the chart below */
   .dl-status {{ min-height: 6.2em; font-size: 0.95rem; display: flex; align-items: center; }}
   .st-key-dl_status_row {{ flex-wrap: wrap !important; }}
