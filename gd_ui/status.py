@@ -123,8 +123,9 @@ def _verdict(kind: str, what: str, history: History, share: float) -> str:
     if kind == "converged":
         return {
             "crawl": f"Small steps, but enough of them: after {steps} it reached the best fit.",
-            "converge": f"{head}: every step goes straight downhill, and it reached the best fit.",
-            "oscillate": f"{head}: it zig-zags past the bottom and back, but it still reached the best fit.",
+            "converge": f"{head}: every step goes straight downhill; after {steps} it reached the best fit.",
+            "oscillate": f"{head}: it zig-zags past the bottom and back, yet after {steps} it reached the "
+                         "best fit.",
         }[what]
     way = _way(share)
     return {

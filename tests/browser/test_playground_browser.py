@@ -22,7 +22,7 @@ from .conftest import LIVE, REPO, RERUN_TIMEOUT_MS, open_app, wait_idle
 
 N_TRACES = 10
 POINTS, LINE, MARKER = 0, 2, 6
-STATUS = '[data-testid="stMain"] [data-testid="stAlert"]'
+STATUS = '[data-testid="descent-status"]'
 W0, B0, EPOCHS = -0.5, 10.0, 10_000  # the page's defaults
 
 
@@ -117,7 +117,7 @@ def test_dragging_the_rate_redraws_the_core_numbers_at_every_step(page: Page, se
     assert any(float(s["loss"]) > 1e6 for s in steps)  # it went past the critical rate, drawn to the end
     page.mouse.up()
     last = steps[-1]["rate"]
-    expect(page.locator(STATUS).first).to_contain_text("Diverged at epoch", timeout=RERUN_TIMEOUT_MS)
+    expect(page.locator(STATUS).first).to_contain_text("Too big a step", timeout=RERUN_TIMEOUT_MS)
     wait_idle(page)
     assert f"lr={last}" in page.url
     thumb = page.locator('[data-testid="stSidebar"] [data-testid="stSlider"]').filter(
@@ -183,7 +183,7 @@ def test_play_pause_and_the_scrubber_work_from_the_keyboard(page: Page):
 def test_keyboard_on_the_sidebar_rate_slider_past_the_critical_rate_diverges(page: Page):
     open_app(page, "/")
     status = page.locator(STATUS).first
-    expect(status).not_to_contain_text("Diverged")
+    expect(status).not_to_contain_text("Too big a step")
     problem = make_problem(read_weather_csv(REPO / "data" / "seattle-weather.csv"), ["tmax"], "tmax_tomorrow")
     a = np.column_stack([problem.train.x, np.ones(len(problem.train.y))])
     critical = 2 / float(np.linalg.eigvalsh(a.T @ a / len(a)).max())
@@ -200,7 +200,7 @@ def test_keyboard_on_the_sidebar_rate_slider_past_the_critical_rate_diverges(pag
         below = value
     else:
         pytest.fail(f"60 × ArrowRight did not take the rate past the critical {critical} (at {value})")
-    expect(status).to_contain_text("Diverged at epoch", timeout=RERUN_TIMEOUT_MS)
+    expect(status).to_contain_text("Too big a step", timeout=RERUN_TIMEOUT_MS)
     wait_idle(page)
     assert page.evaluate("() => document.querySelector('.dl-live').dataset.rate") == value  # chart followed
     assert f"lr={value}" in page.url
@@ -210,7 +210,7 @@ def test_link_with_parameters_restores_them(page: Page):
     open_app(page, "/?lr=3.2e-03&epochs=300&w0=1.5")
     shown = drawn(page)
     assert shown["rate"] == "3.2e-03" and float(shown["w0"]) == 1.5 and shown["epoch"] == "300"
-    expect(page.locator(STATUS).first).to_contain_text("300 epochs")
+    expect(page.locator(STATUS).first).to_contain_text("after 300 steps")
     for part in ("lr=3.2e-03", "epochs=300", "w0=1.5"):
         assert part in page.url
 
@@ -221,7 +221,7 @@ def test_screenshot_for_the_readme(page: Page, tmp_path):
     committed one): the whole chart is on screen after the first run."""
     open_app(page, "/")
     page.evaluate("document.fonts.ready.then(() => true)")
-    expect(page.locator(STATUS).first).to_contain_text(re.compile(r"^Converged"))
+    expect(page.locator(STATUS).first).to_contain_text(re.compile(r"reached the best fit\.$"))
     shot = tmp_path / "playground.png"
     page.screenshot(path=str(shot))
     png = shot.read_bytes()
