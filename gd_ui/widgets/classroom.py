@@ -27,14 +27,15 @@ def question_of(f: Frame) -> tuple:
 
 def presets_row(f: Frame):
     """The presets as links, in rate order, and the "Predict first" toggle; returns (predicting, still
-    asking, where the class poll's button goes: the row, or presenter mode's Menu). The links sit in a
-    wrapping row (presenter mode: the stage's one top row): each keeps its whole label at any width."""
+    asking, the row — for the class poll's button). The links sit in a wrapping row (presenter mode: the
+    stage's one top row): each keeps its whole label at any width."""
     choices = presets.presets(f.exp.theory)
     view = presets.View(f.dataset.label, f.model.predictors, f.model.shown, f.model.standardize,
                         f.run.w0, f.run.b0, f.run.epochs)
     row = f.top or st.container(horizontal=True, wrap=True, vertical_alignment="center", gap="small",
                                 key="dl_presets")
-    row.markdown("**Presets:**" if f.on_stage else "**Presets** (this data's λmax):", width="content")
+    if not f.on_stage:  # on the stage the chips speak for themselves: the row must stay one line
+        row.markdown("**Presets** (this data's λmax):", width="content")
     links = row.container(horizontal=True, wrap=True, vertical_alignment="center", gap="small",
                           width="content")
     predict = row.toggle("Predict first", key="predict", help="Predict, then reveal: hide the outcome until "
@@ -47,7 +48,7 @@ def presets_row(f: Frame):
         links.page_link("app.py", label=f"{name} · {sci(p.lr, LABEL_DIGITS)}",
                         query_params={**presets.link_params(view, p.spelled), **flag},
                         help=None if hide else p.claim)
-    return predict, asking, f.menu or row
+    return predict, asking, row
 
 
 def _reveal(question: tuple) -> None:

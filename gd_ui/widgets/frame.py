@@ -17,7 +17,9 @@ import streamlit as st
 
 from gd_core.experiment import Experiment
 from gd_ui.datasets import Dataset
+from gd_ui.formats import sci
 from gd_ui.pages import BY_KEY
+from gd_ui.safe import md_text
 from gd_ui.widgets import presenter, sidebar, urlguard
 from gd_ui.widgets.cache import Model
 from gd_ui.widgets.schedule_controls import schedule_controls
@@ -57,7 +59,7 @@ class Frame:
     w0: np.ndarray | None = None  # the run's start in the model's space (standardised or not)
     b0: float | None = None
     top: object = None  # presenter mode: the stage's top row, left part (presets, toggles), else None
-    menu: object = None  # presenter mode: the Menu's place for the page's extra actions, else None
+    menu: object = None  # presenter mode: a place in the Menu for a page's less used actions, else None
     settings: str = "the sidebar"  # where the settings are, as page text names them ("the Menu" on stage)
 
     @property
@@ -78,21 +80,21 @@ def open_page(key: str, *, needs: str = "run", header: bool = True) -> Frame:
     sidebar.page_nav()
     # The run's controls come first in the sidebar (the ones touched most, a few Tabs from the top),
     # the data and the model under them, though they are decided first.
-    # Presenter mode hides the sidebar: one compact top row holds the page's presets and toggles (left)
-    # and a Menu (the other pages, the page's extra actions, the sidebar's settings) with Exit (right).
+    # Presenter mode hides the sidebar: one compact top row holds the page's presets, toggles and actions
+    # (left) and a Menu (the other pages, Exit, the sidebar's settings) on the right.
     top = menu = box = None
     place = "the sidebar"
     if on_stage:
         row = st.container(horizontal=True, vertical_alignment="center", gap="small", key="dl_top")
         top = row.container(horizontal=True, vertical_alignment="center", gap="small", width="stretch")
         right = row.container(horizontal=True, vertical_alignment="center", gap="small", width="content")
-        with right.popover("Menu", icon=":material/menu:", help="Other pages, the class poll and every "
-                           "setting: dataset, model, learning rate, start, epochs"):
+        with right.popover("Menu", icon=":material/menu:", help="Other pages, leaving presenter mode, and "
+                           "every setting: dataset, model, learning rate, start, epochs"):
             presenter.nav(page.path, st.container())
+            presenter.exit_button(st.container())
             menu = st.container()
             st.divider()
             box = st.container()
-        presenter.exit_button(right)
         place = "the Menu"
     run_box = (box or st.sidebar).container() if needs == "run" else None
     data_box = (box or st.sidebar).container()
@@ -107,11 +109,26 @@ def open_page(key: str, *, needs: str = "run", header: bool = True) -> Frame:
     model = sidebar.model_controls(dataset, data_box)
     exp = sidebar.experiment_or_stop(dataset, model)
     if needs == "model":
+        if on_stage:
+            top.caption(settings_line(dataset, model), width="stretch")
         return Frame(on_stage, dataset, model, exp, **stage)
     run = sidebar.run_controls(exp, model, dataset.key, run_box)
     run = replace(run, schedule=schedule_controls(run_box, run.epochs))
     w0, b0 = sidebar.start_in_model_space(exp, model, run)
+    if on_stage and key != "playground":  # the Playground's own controls show these; elsewhere: say them
+        top.caption(settings_line(dataset, model, run), width="stretch")
     return Frame(on_stage, dataset, model, exp, run, w0, b0, **stage)
+
+
+def settings_line(dataset: Dataset, model: Model, run: sidebar.Run | None = None) -> str:
+    """What the Menu is set to, in one line of the stage's top row (the dataset's name is user text)."""
+    scaled = "standardised" if model.standardize else "raw"
+    names = md_text(", ".join(model.predictors))
+    line = f"{md_text(dataset.label, limit=60)} · predictors {names} ({scaled})"
+    if run is None:
+        return line + " — change them, the start and the optimizers in the Menu"
+    return (f"{line} · learning rate η = {sci(run.lr)} · start: weight {run.w0:g}, bias {run.b0:g} · "
+            f"{run.epochs:,} epochs — change them in the Menu")
 
 
 def guarded(main: Callable[[], None]) -> None:
