@@ -70,6 +70,9 @@ def test_lesson_shows_the_tutorials_worked_example():
     assert "= 0.91208" in shown  # ≈ 0.912 with learning rate 5e-5
     words = texts(at)
     assert "the loss drops from 120.78 to" in words and "overshoots" in words
+    assert not at.error  # the overshoot is the lesson's point, not an error
+    point = next(i.value for i in at.info if "overshoots" in i.value)
+    assert point.startswith("**The point of this step:** Without a learning rate the step overshoots")
     page = " ".join(m.value for m in at.markdown)
     assert "factor 2" in page and "half" in page and "absorbed by the learning rate" in page
     assert any("(2\\eta)" in line for line in latex(at))

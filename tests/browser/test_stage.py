@@ -216,3 +216,29 @@ def test_a_diverged_chart_on_a_phone_keeps_every_text_inside(page: Page, query: 
     root = page.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)")
     assert root < 20  # not the projector's 21-px type
     assert b["panels"]["a"]["right"] - b["panels"]["a"]["left"] >= 250  # panels stacked, full width
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", ["/Learning_Rate_Lab?present=1", "/Loss_Landscape?present=1",
+                                  "/Step_Through?present=1&step_part=epochs&step_epoch=3"],
+                         ids=["lab", "landscape", "step-through"])
+def test_presenter_mode_on_every_page_has_its_controls_and_no_hidden_sidebar(page: Page, path: str):
+    open_app(page, path)
+    main = page.locator('[data-testid="stMain"]')
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_hidden()
+    assert "sidebar" not in main.inner_text().lower()  # no text points at what presenter mode hides
+    assert page.evaluate("() => window.scrollY") == 0
+    menu = page.get_by_role("button", name="Menu")
+    box = menu.bounding_box()
+    assert box and box["y"] + box["height"] <= 720  # one tap away, on the first screen
+    menu.click()
+    popover = page.locator('[data-testid="stPopoverBody"]')
+    expect(popover).to_be_visible()
+    expect(popover.get_by_text("Standardise features")).to_be_visible()
+    if "Landscape" in path:
+        expect(popover.get_by_text("Start weight of tmax")).to_be_visible()
+        expect(popover.get_by_text("Gradient descent η (× critical)")).to_be_visible()
+    else:
+        expect(popover.get_by_text("Learning rate η (log scale)")).to_be_visible()
+        expect(popover.get_by_text("Initial weight of tmax")).to_be_visible()
+    expect(popover.get_by_role("button", name="Exit")).to_be_visible()
