@@ -21,6 +21,7 @@ from gd_poll.questions import MAX_TEXT_CHARS
 from gd_ui.datasets import BUNDLED_BY_KEY
 from gd_ui.formats import count, plain
 from gd_ui.presets import ZONE_MEANING, ZONE_OF_GUESS
+from gd_ui.status import MEANING as PLAIN
 
 if TYPE_CHECKING:
     from gd_ui.widgets.frame import Frame
@@ -110,11 +111,12 @@ def share_sentence(counts: Mapping[str, int], answer: str) -> str:
 
 def outcome_sentence(answer: str, lr: float, theory: Theory | None = None) -> str:
     """What the run does, in one sentence (with this data's η·λmax when the theory is at hand)."""
-    rule, behaviour = MEANING[answer].split(": ", 1)
+    rule = MEANING[answer].split(": ", 1)[0]
+    words = f"Gradient descent {ANSWERS[answer]}: {PLAIN[answer]}."  # plain words first (gd_ui.status)
     if theory is None:
-        return f"At learning rate {rate_text(lr)} gradient descent {ANSWERS[answer]}: {behaviour} ({rule})."
-    return (f"At learning rate {rate_text(lr)} this data's η·λmax is {lr * theory.lambda_max:.3g} ({rule}), "
-            f"so gradient descent {ANSWERS[answer]}: {behaviour}.")
+        return f"{words} Why, in numbers: at learning rate {rate_text(lr)}, {rule}."
+    return (f"{words} Why, in numbers: at learning rate {rate_text(lr)} this data's η·λmax is "
+            f"{lr * theory.lambda_max:.3g} ({rule}).")
 
 
 def verdict(mine: str | None, answer: str) -> tuple[bool, str]:

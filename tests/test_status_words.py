@@ -66,3 +66,20 @@ def test_every_verdict_fits_two_projector_lines_with_a_reveal():
             longest = max(longest, len(run_status(h, exp.theory, exp.optimum.train).verdict))
     reveal = max(len(presets.reveal_words(g, r)[1]) for g in presets.GUESSES for r in REGIMES)
     assert longest + 1 + reveal <= 200
+
+
+def test_the_poll_reveal_and_the_predict_first_reveal_lead_with_plain_words():
+    from gd_poll import ANSWERS
+    from gd_ui import poll_view
+
+    exp = experiment_of("seattle", ("tmax",))
+    for answer, lr in zip(ANSWERS, (0.01, 0.5, 0.95, 1.05)):
+        for theory in (exp.theory, None):
+            text = poll_view.outcome_sentence(answer, lr * exp.theory.critical_lr, theory)
+            words, numbers = text.split(" Why, in numbers: ")
+            assert words.startswith(f"Gradient descent {ANSWERS[answer]}: ") and not JARGON.search(words)
+            assert "η·λmax" in numbers
+    for guess in presets.GUESSES:
+        for what in REGIMES:
+            right, text = presets.reveal_words(guess, what)
+            assert right == (guess == what) and not JARGON.search(text)
