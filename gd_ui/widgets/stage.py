@@ -65,7 +65,7 @@ STAGE_CSS = f"""<style>
     clip: rect(0 0 0 0); white-space: nowrap; margin: 0; }}
   body .dl-live .dl-controls {{ margin: 0; row-gap: 0; }}
   body .dl-live .dl-ctl {{ font-size: 0.85rem; }}
-  body .dl-live .dl-legend {{ font-size: 0.6rem; margin-top: 0; gap: 0 1rem; }}
+  body .dl-live .dl-legend {{ font-size: 0.66rem; margin-top: 0; gap: 0 1rem; }}
   body .dl-live .dl-anim {{ margin-top: 0.1rem; align-items: center; }}
   body .dl-live .dl-anim .dl-speed .dl-name, body .dl-live .dl-anim .dl-epoch .dl-name {{
     position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }}

@@ -242,3 +242,21 @@ def test_presenter_mode_on_every_page_has_its_controls_and_no_hidden_sidebar(pag
         expect(popover.get_by_text("Learning rate η (log scale)")).to_be_visible()
         expect(popover.get_by_text("Initial weight of tmax")).to_be_visible()
     expect(popover.get_by_role("button", name="Exit")).to_be_visible()
+
+
+@pytest.mark.slow
+@pytest.mark.browser_context_args(viewport={"width": 1366, "height": 768})
+def test_the_stage_follows_a_smaller_window(page: Page):
+    """A laptop plugged into a projector: 1366×768 → 1280×720 and the stage still fits, unscrolled."""
+    open_app(page, f"/?present=1&lr={PAST_CRITICAL}")
+    settle(page)
+    tall = boxes(page)["named"]["chart"]["height"]
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.wait_for_function("h => document.querySelector('[data-testid=descent-live] .dl-plot')"
+                           ".getBoundingClientRect().height < h - 20", arg=tall, timeout=10_000)
+    settle(page)
+    b = boxes(page)
+    assert b["scrollY"] == 0 and b["mainScroll"] == 0
+    for name, box in b["named"].items():
+        assert inside(box, b["window"]), (name, box)
+    assert [t for t in b["texts"] if not inside(t, b["window"])] == []
