@@ -10,7 +10,7 @@ from gd_ui.widgets import lesson as steps
 def main() -> None:
     f = frame.open_page("lesson")
     part, epoch = steps.navigation(f)
-    poll.teacher_panel(f)
+    poll.teacher_panel(f, f.top)  # presenter mode: in the stage's top row
     if part == lesson.PARTS[0]:
         steps.worked_example()
     else:

@@ -86,7 +86,8 @@ def open_page(key: str, *, needs: str = "run", header: bool = True) -> Frame:
     place = "the sidebar"
     if on_stage:
         row = st.container(horizontal=True, vertical_alignment="center", gap="small", key="dl_top")
-        top = row.container(horizontal=True, vertical_alignment="center", gap="small", width="stretch")
+        top = row.container(horizontal=True, vertical_alignment="center", gap="small", width="stretch",
+                            key="dl_top_left")
         right = row.container(horizontal=True, vertical_alignment="center", gap="small", width="content")
         with right.popover("Menu", icon=":material/menu:", help="Other pages, leaving presenter mode, and "
                            "every setting: dataset, model, learning rate, start, epochs"):

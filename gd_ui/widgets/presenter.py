@@ -46,6 +46,13 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stAlertContainer"] {{ padding: 0.5rem 0.9rem !important; }}
 [data-testid="stCaptionContainer"] {{ font-size: 0.8rem; }}
 [data-testid="stVerticalBlock"] {{ gap: 0.45rem; }}
+/* the stage's one top row (frame.open_page): compact type, never a second line */
+.st-key-dl_top, .st-key-dl_top_left {{ flex-wrap: nowrap !important; }}
+.st-key-dl_top p, .st-key-dl_top a span, .st-key-dl_top button p, .st-key-dl_top label p {{
+  font-size: 0.72rem !important; }}
+.st-key-dl_top a span, .st-key-dl_top button p, .st-key-dl_top label p {{ white-space: nowrap; }}
+.st-key-dl_top [data-testid="stPageLink"] a {{ padding: 0.05rem 0.4rem !important; }}
+.st-key-dl_top button {{ min-height: 1.9rem !important; padding: 0.05rem 0.55rem !important; }}
 }}
 @media (max-width: 700px) {{  /* a phone: its own layout, only the sidebar stays out of the way */
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],

@@ -55,11 +55,6 @@ STAGE_CSS = f"""<style>
 @media {WIDE} {{
   .dl-status {{ height: calc(2.6em + 0.7rem); display: flex; align-items: center; overflow: hidden;
     padding-top: 0.35rem; padding-bottom: 0.35rem; line-height: 1.3; font-size: 0.95rem; }}
-  .st-key-dl_top, .st-key-dl_top [data-testid="stHorizontalBlock"] {{ flex-wrap: nowrap !important; }}
-  .st-key-dl_top p, .st-key-dl_top a span, .st-key-dl_top button p, .st-key-dl_top label p {{
-    font-size: 0.72rem !important; white-space: nowrap; }}
-  .st-key-dl_top [data-testid="stPageLink"] a {{ padding: 0.05rem 0.4rem !important; }}
-  .st-key-dl_top button {{ min-height: 1.9rem !important; padding: 0.05rem 0.55rem !important; }}
   /* the chart's own rows, compact: the chart summary stays for screen readers (aria-describedby) */
   body .dl-live .dl-summary {{ position: absolute; width: 1px; height: 1px; overflow: hidden;
     clip: rect(0 0 0 0); white-space: nowrap; margin: 0; }}
