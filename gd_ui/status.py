@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gd_core.descent import DIVERGENCE_FACTOR, History
-from gd_core.theory import CRAWL_BELOW, Theory
+from gd_core.theory import CRAWL_BELOW, ZONES, Theory
 from gd_ui.formats import num, percent, rate
 
 CONVERGED_EXCESS = 1e-3  # within 0.1 % of the optimum's loss counts as converged
@@ -31,6 +31,7 @@ MEANING = {
     "oscillate": "each step jumps past the bottom and back, zig-zagging, yet the error still shrinks",
     "diverge": "every step overshoots further than the last, and the error explodes",
 }
+REGIME_OF_ZONE = dict(zip(ZONES, REGIMES))  # the core's "oscillating" is the regime "oscillate"
 MAX_VERDICT_CHARS = 150  # two lines of the projector's status box at 1280 px (a test holds every verdict)
 
 

@@ -22,7 +22,7 @@ from gd_ui.formats import kappa, sci
 from gd_ui.pages import PAGES
 from gd_ui.safe import md_text
 from gd_ui.state import DEFAULT_B0, DEFAULT_W0, RateInputs, reconcile_rate
-from gd_ui.status import ZONE_BADGE, rate_phrase
+from gd_ui.status import MEANING, REGIME_OF_ZONE, ZONE_BADGE, rate_phrase
 from gd_ui.widgets.cache import Model, bundled_dataset, experiment, varying_columns
 
 BOUND = dict(bind="query-params", persist_state="session")
@@ -207,7 +207,8 @@ def rate_slider(exp: Experiment, model: Model, dataset_key: str, box) -> tuple[s
     # "Predict first" on the playground, or a class poll before its reveal: the zone would give the
     # answer away, so it waits.
     badge = ":gray-badge[**predict first**]" if state.get("predict") or state.get("poll_hide") else \
-        f":{ZONE_BADGE[zone]}-badge[**{zone}**] {rate_phrase(th, float(text))}"
+        f":{ZONE_BADGE[zone]}-badge[**{zone}**] {MEANING[REGIME_OF_ZONE[zone]]}  \n" \
+        f"Why: {rate_phrase(th, float(text))}"  # plain words first, then the numbers
     box.markdown(f"{badge}  \ncritical 2/λmax: **{sci(th.critical_lr, 4)}**  \n"
                         f"optimal 2/(λmin+λmax): **{sci(th.optimal_lr, 4)}**  \n"
                         f"condition number κ: **{kappa(th.condition_number)}**")
