@@ -33,8 +33,8 @@ def schedule_section(f: Frame, n_rates: int) -> None:
     chosen = f.run.schedule
     schedule = demo_schedule(f.run.epochs) if chosen.is_constant(f.run.epochs) else chosen
     if chosen.is_constant(f.run.epochs):
-        st.caption(f"The sidebar's rate is constant, so this compares it with {schedule.describe()}; pick a "
-                   "schedule in the sidebar to compare yours.")
+        st.caption(f"The chosen rate is constant, so this compares it with {schedule.describe()}; pick a "
+                   f"schedule in {f.settings} to compare yours.")
     args = (f.dataset.key, f.exp, f.model, tuple(f.w0), f.b0, f.run.epochs, n_rates)
     constant, _ = cache.rate_sweep(*args)
     decayed, seconds = cache.rate_sweep(*args, schedule)
