@@ -90,15 +90,17 @@ def step_sizes(history: History, theory: Theory, rates=None) -> np.ndarray:
 def regime(history: History, theory: Theory, rates=None) -> str:
     """crawl, converge, oscillate or diverge: what this run's steps did.
 
-    A run that diverged diverges, whatever its rate; otherwise its largest step decides: past 2 (it
-    grows: it will diverge), past 1 (the steepest direction overshoots and flips: it oscillates), from
-    0.1 (it converges), under 0.1 everywhere (it crawls). The boundaries themselves (η·λmax = 1 or 2,
-    up to float noise) belong to the calmer side, as in ``gd_core.theory``.
+    A run that diverged diverges, whatever its rate, and so does one whose last step is still past 2
+    (it grows). Otherwise its largest step decides: past 1 (the steepest direction overshoots and
+    flips: it oscillates — also a schedule that started past 2 and decayed back in time), from 0.1 (it
+    converges), under 0.1 everywhere (it crawls). The boundaries themselves (η·λmax = 1 or 2, up to
+    float noise) belong to the calmer side, as in ``gd_core.theory``.
     """
     if history.diverged:
         return "diverge"
-    s = float(step_sizes(history, theory, rates).max())
-    if s > 2 + ONE_STEP_TOLERANCE:
+    steps = step_sizes(history, theory, rates)
+    s = float(steps.max())
+    if float(steps[-1]) > 2 + ONE_STEP_TOLERANCE:
         return "diverge"
     if s > 1 + ONE_STEP_TOLERANCE:
         return "oscillate"
@@ -142,7 +144,7 @@ def run_status(history: History, theory: Theory, optimum_loss: float, rates=None
     """The status of ``history`` (a run on data with this ``theory`` and least-squares loss
     ``optimum_loss``); ``rates``: a schedule's per-epoch rates, if the run had one."""
     what = regime(history, theory, rates)
-    s = float(step_sizes(history, theory, rates).max())
+    s = float(step_sizes(history, theory, rates).max())  # the largest step the run took
     lr = history.lr
     last = f"epoch {history.epochs_run:,}: training MSE {num(history.train_loss[-1])}"
     share = share_of_way(history, optimum_loss)
@@ -163,6 +165,8 @@ def run_status(history: History, theory: Theory, optimum_loss: float, rates=None
     zone = {"crawl": "below 0.1: a tiny step", "converge": "from 0.1 to 1: no overshoot",
             "oscillate": "between 1 and 2: the steepest direction overshoots and flips sign, yet shrinks",
             "diverge": "above 2: the steepest direction grows"}[what]
+    if what == "oscillate" and s > 2:  # a schedule that started too big and decayed in time
+        zone = "above 2 at first, the schedule brought it under 2 before the error exploded"
     numbers = f"Why, in numbers: η·λmax = {s:.3g} ({zone}); {last}, the least-squares optimum's " \
               f"{num(optimum_loss)}"
     if kind == "descending":

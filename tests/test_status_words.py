@@ -51,6 +51,8 @@ def test_a_schedule_plugs_in_through_its_rates():
     assert regime(history, exp.theory, np.geomspace(1.5, 0.2, 1_000) / lam) == "oscillate"
     assert regime(history, exp.theory, np.geomspace(0.05, 0.001, 1_000) / lam) == "crawl"
     assert regime(history, exp.theory, np.linspace(0.5, 2.5, 1_000) / lam) == "diverge"
+    # a schedule that starts past 2 and decays back in time (no divergence): it overshot, then settled
+    assert regime(history, exp.theory, np.geomspace(2.3, 0.5, 1_000) / lam) == "oscillate"
     status = run_status(history, exp.theory, exp.optimum.train, np.geomspace(1.5, 0.2, 1_000) / lam)
     assert status.regime == "oscillate" and status.verdict.startswith(HEADLINE["oscillate"])
 
