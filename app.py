@@ -43,13 +43,13 @@ def main() -> None:
     rates = f.run.schedule.rates(f.run.lr, f.run.epochs) if schedule_view.scheduled(f) else None
     status = run_status(history, f.exp.theory, f.exp.optimum.train, rates)
     reveal, numbers = classroom.verdict(f, status.regime) if predict else (None, "")
-    stage.status_box(status, reveal, numbers)
-    extra = schedule_view.status(f, history)  # a schedule's own sentence (None for a constant rate)
+    extra = schedule_view.sentence(f, history)  # a schedule's verdict leads (None for a constant rate)
+    stage.status_box(status, reveal, numbers, lead=extra)
     if live.available():  # presenter mode: the chart takes the height the window leaves (fill)
         live.live_chart(f, history, list(f.run.rates),
                         stage.CHART_FLOOR_PX if f.on_stage else NORMAL_CHART_PX, fill=f.on_stage)
     else:
-        chart.static_chart(f, history, [status.sentence, *filter(None, [extra])], classroom.question_of(f))
+        chart.static_chart(f, history, [status.sentence], classroom.question_of(f))
     with st.container(key="dl_more"):  # on a phone: after the chart and the presets
         schedule_view.strip(f, history)
         if not f.on_stage:

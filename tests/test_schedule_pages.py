@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
-from conftest import decode_table, experiment_of, live, live_table, open_page, specs
+from conftest import decode_table, experiment_of, live, live_table, open_page, specs, status_box
 
 from gd_core.live import rate_table
 from gd_core.schedule_theory import schedule_theory
@@ -19,7 +19,10 @@ QUERY = {"sched": "exponential", "sched_r": "0.5", "sched_k": "10"}
 
 
 def alerts(at) -> list[str]:
-    return [e.value for kind in ("success", "info", "warning", "error") for e in getattr(at, kind)]
+    """Every message box, the status box first (a schedule's sentence is its verdict)."""
+    box = status_box(at)
+    return [box["verdict"]] * bool(box) + [e.value for kind in ("success", "info", "warning", "error")
+                                           for e in getattr(at, kind)]
 
 
 def test_a_link_with_a_schedule_draws_it_and_ships_the_products_for_the_grid():

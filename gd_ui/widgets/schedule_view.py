@@ -23,15 +23,22 @@ def scheduled(f: Frame) -> bool:
     return f.run is not None and not f.run.schedule.is_constant(f.run.epochs)
 
 
-def status(f: Frame, history) -> str | None:
-    """The schedule's sentence under the run's status (None for a constant rate)."""
+def sentence(f: Frame, history) -> tuple[str, str] | None:
+    """The schedule's (kind, sentence), without drawing it (None for a constant rate)."""
     if not scheduled(f):
         return None
     th = theory_of(f.dataset.key, f.exp.quadratic, f.model, f.run.lr, f.run.schedule, f.run.epochs,
                    history.diverged_at)
-    kind, sentence = schedule_sentence(th)
-    ALERT[kind](sentence)
-    return sentence
+    return schedule_sentence(th)
+
+
+def status(f: Frame, history) -> str | None:
+    """The schedule's sentence under the run's status (None for a constant rate)."""
+    said = sentence(f, history)
+    if said is None:
+        return None
+    ALERT[said[0]](said[1])
+    return said[1]
 
 
 def strip(f: Frame, history) -> None:

@@ -76,9 +76,18 @@ def styles(on_stage: bool) -> None:
     st.markdown(CSS + (STAGE_CSS if on_stage else ""), unsafe_allow_html=True)
 
 
-def status_box(status: Status, reveal: tuple[bool, str] | None = None, reveal_numbers: str = "") -> None:
+SCHEDULE_TONE = {"rescued": "converged", "under": "descending", "growing": "diverged", "diverged": "diverged"}
+
+
+def status_box(status: Status, reveal: tuple[bool, str] | None = None, reveal_numbers: str = "",
+               lead: tuple[str, str] | None = None) -> None:
     """The status sentence in a box of its own (``data-testid="descent-status"``): the reveal of a
-    prediction first if there is one, then the verdict; the numbers behind "Why, in numbers"."""
+    prediction first if there is one, then the verdict; the numbers behind "Why, in numbers". ``lead``:
+    a schedule's (kind, sentence), which then is the verdict shown (the run's own goes with the
+    numbers), so the stage keeps one status box of one height."""
+    if lead is not None:
+        status = Status(SCHEDULE_TONE.get(lead[0], status.kind), status.regime, lead[1],
+                        f"{status.verdict} {status.numbers}")
     row = st.container(horizontal=True, vertical_alignment="center", gap="small", key="dl_status_row")
     lead = f'<span class="dl-reveal">{html.escape(reveal[1])}</span> ' if reveal else ""
     row.markdown(f'<div data-testid="descent-status" class="dl-status dl-{status.kind}" role="status">'
