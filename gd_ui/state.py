@@ -52,6 +52,11 @@ KEYS = (
     Key("present_exit", "widgets.presenter", None, False, "the 'Leave presenter mode' button"),
     # the playground (app.py, gd_ui.widgets.classroom, chart, live, results)
     Key("predict", "widgets.classroom", False, True, "predict first, then reveal"),
+    Key("dl_presets", "widgets.classroom", None, False, "presets row (container; a phone: after the chart)"),
+    Key("dl_top", "widgets.frame", None, False, "presenter mode's one top row (container)"),
+    Key("dl_top_left", "widgets.frame", None, False, "the top row's left part: presets, toggles (container)"),
+    Key("dl_status_row", "widgets.stage", None, False, "the status box and 'Why, in numbers' (container)"),
+    Key("dl_more", "app.py", None, False, "what follows the chart (container)"),
     Key("play_guess", "widgets.classroom", None, False, "the class's guess"),
     Key("play_reveal", "widgets.classroom", None, False, "the Reveal button"),
     Key("play_revealed", "widgets.classroom", None, False, "(question, guess) revealed"),
