@@ -45,7 +45,9 @@ def presets_row(f: Frame):
     hide = asking or st.session_state.get("class_hide_names")  # a class: later steps' names stay hidden
     names = presets.letters(choices) if hide else [p.label for p in choices]
     for p, name in zip(choices, names):
-        links.page_link("app.py", label=f"{name} · {sci(p.lr, LABEL_DIGITS)}",
+        # the stage's one row has no room for numbers: the name alone (the rate shows once clicked)
+        label = name if f.on_stage else f"{name} · {sci(p.lr, LABEL_DIGITS)}"
+        links.page_link("app.py", label=label,
                         query_params={**presets.link_params(view, p.spelled), **flag},
                         help=None if hide else p.claim)
     return predict, asking, row
