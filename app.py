@@ -8,7 +8,6 @@ from gd_ui.figures.present import chart_height
 from gd_ui.status import run_status
 from gd_ui.widgets import (
     cache,
-    chart,
     class_student,
     class_teacher,
     classroom,
@@ -53,10 +52,7 @@ def main() -> None:
     preset = classroom.active_preset(f)
     if preset and not f.on_stage:
         st.caption(f"Preset “{preset.label}”: {preset.claim}")
-    if live.available():
-        live.live_chart(f, history, list(f.run.rates), chart_height(*messages) if f.on_stage else 600)
-    else:
-        chart.static_chart(f, history, messages, classroom.question_of(f))
+    live.live_chart(f, history, list(f.run.rates), chart_height(*messages) if f.on_stage else 600)
     schedule_view.strip(f, history)
     results.loss_and_numbers(f, history)
 

@@ -15,9 +15,9 @@ import pandas as pd
 from gd_core.descent import History
 from gd_core.experiment import Experiment
 from gd_core.schedule_theory import schedule_theory
+from gd_ui.chart.views import DescentData
 from gd_ui.formats import equation, num
 from gd_ui.safe import csv_safe
-from gd_ui.views import DescentData
 
 GRADIENT_NOTE = ("gradients are of half the MSE, J = ½·mean((ŷ − y)²), the tutorial's ŷ − y; "
                  "losses are MSE")

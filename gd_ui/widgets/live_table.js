@@ -1,5 +1,5 @@
 // Descent Lab — the live chart's rate table, decoded once and shared with the chart by its digest.
-// The bytes are gd_ui/live_payload.py's DLT1 layout: magic, header length, JSON header, then typed arrays.
+// The bytes are gd_ui/chart/live_payload.py's DLT1 layout: magic, header length, JSON header, then typed arrays.
 const G = (window.__descentLab = window.__descentLab || { tables: new Map(), waiters: new Map() });
 
 function decode(bytes) {
