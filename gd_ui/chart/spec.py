@@ -61,18 +61,19 @@ TRACES = {
              "line": {"color": ORANGE, "width": 2}, "xaxis": "x2", "yaxis": "y2"},
     "loss_marker": {"type": "scatter", "name": "current epoch", "mode": "markers",
                     "marker": _marker(VERMILLION), "xaxis": "x2", "yaxis": "y2"},
-    "zero": {"type": "scatter", "name": "zero", "mode": "lines", "line": {"color": GREY, "width": 1},
-             "hoverinfo": "skip", "xaxis": "x3", "yaxis": "y3"},
     "grad_line": {"type": "scatter", "name": "gradient slice", "mode": "lines",
                   "line": {"color": PURPLE, "width": 3}, "xaxis": "x3", "yaxis": "y3"},
     "grad_marker": {"type": "scatter", "name": "gradient now", "mode": "markers",
                     "marker": _marker(VERMILLION), "xaxis": "x3", "yaxis": "y3"},
 }
-MOVING = ("line", "curve", "path", "loss_marker", "zero", "grad_line", "grad_marker")  # drawn in this order
+MOVING = ("line", "curve", "path", "loss_marker", "grad_line", "grad_marker")  # drawn in this order
 PRESENTER_POINT_OPACITY = 0.7  # faint points wash out on a projector
 
+# "allow": tick labels are not measured one by one to hide those past the edge (a fifth of a redraw);
+# the margins are fixed and hold them.
 AXIS = {"gridcolor": GRID, "linecolor": AXIS_LINE, "showline": True, "ticks": "outside", "zeroline": False,
-        "tickfont": {"color": INK}, "exponentformat": "power"}
+        "tickfont": {"color": INK}, "exponentformat": "power", "ticklabeloverflow": "allow"}
+GRAD_AXIS = {"zeroline": True, "zerolinecolor": GREY, "zerolinewidth": 1}  # (c)'s zero: the axis draws it
 UNDERLAY = {"plot_bgcolor": "white", "paper_bgcolor": "white", "gridcolor": GRID}  # the points' own plot
 
 # What the chart does, not how it looks: Play's frame interval per speed (ms), the wait after the last
@@ -134,7 +135,8 @@ def chart_spec(d: DescentData, *, presenter: bool = False) -> dict:
     return {
         "version": VERSION, "rules": dict(RULES), "number": NUMBER, "geometry": GEOMETRY,
         "fonts": {k: round(v * scale) for k, v in FONTS.items()}, "font_family": FONT_FAMILY,
-        "ink": INK, "clear": CLEAR, "note_colour": VERMILLION_TEXT, "axis": AXIS, "underlay": UNDERLAY,
+        "ink": INK, "clear": CLEAR, "note_colour": VERMILLION_TEXT, "axis": AXIS, "grad_axis": GRAD_AXIS,
+        "underlay": UNDERLAY,
         "traces": traces, "moving": list(MOVING), "behaviour": BEHAVIOUR,
         "texts": texts(d), "legend": legend(d), "legend_shown": not presenter,
     }

@@ -187,7 +187,6 @@ function frameData(spec, S, k, h) {
     curve: { x: grid, y: curve },
     path: { x: S.w.slice(0, k + 1), y: S.loss.slice(0, k + 1) },
     loss_marker: { x: [S.w[k]], y: [S.loss[k]] },
-    zero: { x: [r.w[0], r.w[1]], y: [0, 0] },
     grad_line: { x: [r.w[0], r.w[1]], y: ends },
     grad_marker: { x: [S.w[k]], y: [S.grad[k]] },
   };
@@ -219,7 +218,7 @@ function layoutFor(spec, S, k, view) {
     notes.push({ ...title(what, 1), y: dom.title_y[1] + dom.note_dy, font: { color: spec.note_colour, size: f.note } });
   }
   return {
-    height: view.height, font: { family: spec.font_family, size: f.base, color: spec.ink },
+    width: view.width, height: view.height, font: { family: spec.font_family, size: f.base, color: spec.ink },
     plot_bgcolor: spec.clear, paper_bgcolor: spec.clear, showlegend: false, hovermode: false,  // legend: HTML
     margin: { l: g.margin.l, r: g.margin.r, t: top, b: g.margin.b },
     annotations: notes, dragmode: false,
@@ -229,7 +228,7 @@ function layoutFor(spec, S, k, view) {
     yaxis2: axis(spec, { domain: dom.y2, range: r.l, anchor: "x2", type: S.follow ? "log" : "linear" },
       S.follow ? t.axes.loss_log : t.axes.loss),
     xaxis3: axis(spec, { domain: dom.x3, range: r.w, anchor: "y3" }, t.axes.weight),
-    yaxis3: axis(spec, { domain: dom.y3, range: r.g, anchor: "x3" }, t.axes.grad),
+    yaxis3: axis(spec, { ...spec.grad_axis, domain: dom.y3, range: r.g, anchor: "x3" }, t.axes.grad),
   };
 }
 
@@ -239,15 +238,18 @@ function pointsLayout(spec, main) {
   const u = spec.underlay;
   const bare = (ax) => ({ domain: ax.domain, range: ax.range, anchor: ax.anchor, showgrid: true, gridcolor: u.gridcolor,
     zeroline: false, showline: false, showticklabels: false, ticks: "", fixedrange: true });
-  return { height: main.height, margin: main.margin, plot_bgcolor: u.plot_bgcolor, paper_bgcolor: u.paper_bgcolor,
+  return { width: main.width, height: main.height, margin: main.margin, plot_bgcolor: u.plot_bgcolor, paper_bgcolor: u.paper_bgcolor,
     showlegend: false, hovermode: false, dragmode: false, xaxis: bare(main.xaxis), yaxis: bare(main.yaxis) };
 }
 
-// One step of a drag changes only the traces' numbers and the axes' ranges: Plotly.animate without a
-// redraw updates just those (a third less work than Plotly.react, which re-lays out the whole figure).
-// Anything else — another table or run, size, scale, the log axis, a note — goes through Plotly.react.
+// One step of a drag changes only the traces' numbers and the axes' ranges: Plotly.relayout of the axes
+// whose range moved, then Plotly.animate of the numbers without a redraw (together a third of the work
+// of one Plotly.animate of both, which re-lays out every subplot, and a fifth of Plotly.react's). Anything
+// else — another table or run, size, scale, the log axis, a note — goes through Plotly.react. The size is explicit (the ResizeObserver below follows the
+// container): Plotly never measures the page during a redraw.
 const AXES = ["xaxis", "yaxis", "xaxis2", "yaxis2", "xaxis3", "yaxis3"];
-const CONFIG = { displaylogo: false, displayModeBar: false, responsive: true, scrollZoom: false };
+// Static: no hover, zoom or drag in this chart (the sliders drive it), so Plotly keeps no drag layers.
+const CONFIG = { displaylogo: false, displayModeBar: false, responsive: false, scrollZoom: false, staticPlot: true };
 function draw(Plotly, gd, traces, moving, lay, source) {
   const shape = source + JSON.stringify({ ...lay, ...Object.fromEntries(AXES.map((a) => [a, { ...lay[a], range: null }])) })
     + JSON.stringify(traces.map((t) => ({ ...t, x: null, y: null })));
@@ -255,10 +257,12 @@ function draw(Plotly, gd, traces, moving, lay, source) {
     gd.__shape = shape;
     return Plotly.react(gd, traces, lay, CONFIG);
   }
-  const ranges = Object.fromEntries(AXES.map((a) => [`${a}.range`, lay[a].range]));
-  return Plotly.animate(gd, { data: moving.map((j) => ({ x: traces[j].x, y: traces[j].y })), traces: moving, layout: ranges },
-    { mode: "immediate", transition: { duration: 0 }, frame: { duration: 0, redraw: false } })
-    .catch(() => Plotly.react(gd, traces, lay, CONFIG));
+  const moved = AXES.filter((a) => { const now = gd.layout[a].range; return !now || now[0] !== lay[a].range[0] || now[1] !== lay[a].range[1]; });
+  const ranges = Object.fromEntries(moved.map((a) => [`${a}.range`, lay[a].range]));
+  const axes = moved.length ? Plotly.relayout(gd, ranges) : null;
+  const data = Plotly.animate(gd, { data: moving.map((j) => ({ x: traces[j].x, y: traces[j].y })), traces: moving },
+    { mode: "immediate", transition: { duration: 0 }, frame: { duration: 0, redraw: false } });
+  return Promise.all([axes, data]).catch(() => Plotly.react(gd, traces, lay, CONFIG));
 }
 
 // --- the widget -----------------------------------------------------------------------------------------
@@ -319,7 +323,7 @@ function watchSize(root, st) {
     const size = `${root.clientWidth}x${root.clientHeight}`;
     if (size === last || !st.show) return;
     last = size;
-    Promise.resolve(st.show(st.frame)).then(() => st.resize && st.resize());
+    st.show(st.frame);  // the new width is in both layers' layouts: Plotly.react resizes every canvas
   });
   root.__resize.observe(root);
 }
@@ -364,7 +368,7 @@ export default function (component) {
     let S = null, key = null;
     const view = () => {
       const width = root.clientWidth || spec.geometry.fallback_width, stacked = width < spec.geometry.stack_below_px;
-      return { stacked, height: stacked ? (data.stacked_height || spec.geometry.stacked_height) : data.height };
+      return { stacked, width, height: stacked ? (data.stacked_height || spec.geometry.stacked_height) : data.height };
     };
     const sceneFor = (v) => {
       if (fixed) return data.scene;
@@ -401,7 +405,7 @@ export default function (component) {
       if (points.dataset.drawnFor !== under) {
         points.dataset.drawnFor = under;
         Plotly.react(points, [{ ...spec.traces.points, x: T.x, y: T.y, name: T.points }],
-          pointsLayout(spec, lay), { displayModeBar: false, responsive: true, staticPlot: true });
+          pointsLayout(spec, lay), { displayModeBar: false, responsive: false, staticPlot: true });
       }
       const traces = traceList(s, k, mov.data);
       root.dataset.rate = label; root.dataset.epoch = String(epoch); root.dataset.w0 = String(v.w0); root.dataset.b0 = String(v.b0);
@@ -434,7 +438,6 @@ export default function (component) {
     const stop = () => { if (st.playing) { clearInterval(st.playing); st.playing = null; } play.textContent = B.play; play.setAttribute("aria-pressed", "false"); };
     // A pointer may send several values per frame: draw the latest once per frame, never a backlog.
     st.show = show;
-    st.resize = () => Promise.all([plot, points].filter((gd) => gd._fullLayout).map((gd) => Plotly.Plots.resize(gd)));
     const later = () => {
       if (st.pending) return;  // the latest value is drawn at the next frame
       if (!st.drewThisFrame) {  // first value in this frame: draw it now

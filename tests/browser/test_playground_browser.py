@@ -20,7 +20,7 @@ from gd_core.data import make_problem, read_weather_csv
 
 from .conftest import LIVE, REPO, RERUN_TIMEOUT_MS, open_app, wait_idle
 
-N_TRACES = 8  # the optimum's line, then the spec's moving traces (gd_ui/chart/spec.py: MOVING)
+N_TRACES = 7  # the optimum's line, then the spec's moving traces (gd_ui/chart/spec.py: MOVING)
 OPTIMUM, LINE, MARKER = 0, 1, 4
 STATUS = '[data-testid="stMain"] [data-testid="stAlert"]'
 W0, B0, EPOCHS = -0.5, 10.0, 10_000  # the page's defaults
