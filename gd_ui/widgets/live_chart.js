@@ -44,7 +44,8 @@ function significant(N, a, p) {
   let [mantissa, exp] = a.toExponential(p - 1).split("e");
   const [longM, longE] = a.toExponential(p - 1 + N.tie_digits).split("e");  // exact this far
   const long = longM.replace(".", ""), kept = long.slice(0, p);
-  if (longE === exp && /^50*$/.test(long.slice(p)) && Number(kept[p - 1]) % 2 === 0) mantissa = kept;
+  const tail = long.slice(p), tie = tail[0] === "5" && tail.slice(1).replace(/0/g, "") === "";
+  if (longE === exp && tie && Number(kept[p - 1]) % 2 === 0) mantissa = kept;
   return { digits: mantissa.replace(".", ""), exp: Number(exp) };
 }
 function expText(N, digits, exp, strip) {
