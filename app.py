@@ -29,6 +29,7 @@ def main() -> None:
         return
     class_teacher.before_page()
     f = frame.open_page("playground")
+    live.preload()  # plotly.js loads while the rest of the page is computed
     if not f.on_stage:
         st.caption(INTRO)
     predict, asking, row = classroom.presets_row(f)

@@ -12,7 +12,7 @@ the server-drawn figure.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
+import logging
 import shutil
 from pathlib import Path
 
@@ -22,6 +22,7 @@ import streamlit as st
 from gd_core.live import endings, rate_table
 from gd_core.model import init_tutorial
 from gd_ui import exports
+from gd_ui.chart import bundle
 from gd_ui.chart.live_payload import run_json, scene_json, table_blob
 from gd_ui.chart.offline import offline_html
 from gd_ui.chart.scene import scene
@@ -31,6 +32,7 @@ from gd_ui.widgets import sidebar
 from gd_ui.widgets.cache import FRAMES
 from gd_ui.widgets.frame import Frame
 
+LOG = logging.getLogger("descent_lab")
 HERE = Path(__file__).resolve().parent
 STATIC = HERE.parent.parent / "static"  # served at app/static/ (server.enableStaticServing)
 KEY, FAILED = "live", "_live_failed"
@@ -47,8 +49,13 @@ OFFLINE_NOTE = ("Descent Lab, offline: the same live chart as the app's Playgrou
 
 
 def plotly_source() -> Path:
-    """The plotly.js the chart loads: the full bundle inside the installed plotly package."""
-    return Path(importlib.util.find_spec("plotly").origin).parent / "package_data" / "plotly.min.js"
+    """The plotly.js the chart loads: the pinned gl2d bundle (``scripts/fetch_plotly.py``), else the plotly
+    wheel's full one (a warning in the server log)."""
+    path, small = bundle.chosen()
+    if not small:
+        LOG.warning("vendor/plotly-gl2d.min.js is missing or not the pinned %s@%s: the live chart loads the "
+                    "full plotly.js (4.8 MB). Run scripts/fetch_plotly.py.", bundle.PACKAGE, bundle.VERSION)
+    return path
 
 
 def plotly_url() -> str | None:
@@ -70,6 +77,13 @@ def plotly_url() -> str | None:
 
 
 PLOTLY_URL = plotly_url()
+
+
+def preload() -> None:
+    """Start loading plotly.js in the browser now (call it as early as the page can): the download and
+    its parsing then overlap the rest of the script run instead of following it."""
+    if PLOTLY_URL and not st.session_state.get(FAILED):
+        TABLE(key="live_plotly", data=PLOTLY_URL, height=0)
 
 
 def committed(commit) -> dict:

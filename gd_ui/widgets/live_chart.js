@@ -20,7 +20,9 @@ function tableFor(digest) {
   });
 }
 
-function loadPlotly(src) {
+// plotly.js, once per page: whichever of this and live_table.js runs first defines the loader (the page
+// may start loading plotly.js before this chart mounts: gd_ui/widgets/live.py, preload).
+G.loadPlotly = G.loadPlotly || function (src) {
   if (window.Plotly) return Promise.resolve(window.Plotly);
   if (!src) return Promise.reject(new Error("plotly.js is not served by this app"));
   if (!G.plotly) {
@@ -33,7 +35,8 @@ function loadPlotly(src) {
     });
   }
   return G.plotly;
-}
+};
+const loadPlotly = (src) => G.loadPlotly(src);
 
 // --- words and numbers, as the spec spells them (gd_ui/formats.py) -----------------------------------
 const fill = (template, values) => template.replace(/\{(\w+)\}/g, (all, k) => (k in values ? values[k] : all));
