@@ -23,8 +23,9 @@ function tableFor(digest) {
 // plotly.js, once per page: whichever of this and live_table.js runs first defines the loader (the page
 // may start loading plotly.js before this chart mounts: gd_ui/widgets/live.py, preload).
 G.loadPlotly = G.loadPlotly || function (src) {
-  if (window.Plotly) return Promise.resolve(window.Plotly);
-  if (!src) return Promise.reject(new Error("plotly.js is not served by this app"));
+  // Our own bundle even when the page already has a window.Plotly (Streamlit's charts may set one):
+  // the pinned version is the one the chart is tested with. The offline page inlines it (no src).
+  if (!src) return window.Plotly ? Promise.resolve(window.Plotly) : Promise.reject(new Error("plotly.js is not served by this app"));
   if (!G.plotly) {
     G.plotly = new Promise((resolve, reject) => {
       const script = document.createElement("script");
