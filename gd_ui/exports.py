@@ -1,5 +1,5 @@
 """A run in other media: the trajectory as CSV, the fit as JSON, and each chart as one sentence of text
-(for screen readers and for the record). The offline animated HTML is ``gd_ui.figures.html``.
+(for screen readers and for the record). The offline chart is ``gd_ui.chart.offline``.
 
 Pure functions (no Streamlit, no Plotly). Everything is in original units, as the charts are.
 """

@@ -17,6 +17,7 @@ from gd_core.descent import DIVERGENCE_FACTOR
 from gd_core.experiment import Experiment
 from gd_core.live import Endings, RateTable
 from gd_ui.chart.scene import Scene
+from gd_ui.chart.spec import chart_spec
 from gd_ui.chart.views import DescentData
 
 MAGIC = b"DLT1"
@@ -110,7 +111,8 @@ def run_json(digest: str, rate_index: int, w0: float, b0: float, ends: Endings, 
 
 def scene_json(s: Scene, data: DescentData, rate: str, **extra) -> dict:
     """A finished run for the live chart to draw as it is (no rate table, no sliders): every frame's
-    numbers and axes, and the data's points."""
+    numbers and axes, the data's points, and the chart's spec (``extra`` may bring its own)."""
+    extra.setdefault("spec", chart_spec(data, presenter=bool(extra.get("presenter"))))
     keep = _subsample(len(data.x), MAX_SCATTER)
     ranges = [{"w": list(map(float, s.w_range[k])), "l": list(map(float, s.loss_range[k])),
                "g": list(map(float, s.grad_range[k]))} for k in range(len(s.epochs))]
