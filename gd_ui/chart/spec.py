@@ -79,7 +79,7 @@ UNDERLAY = {"plot_bgcolor": "white", "paper_bgcolor": "white", "gridcolor": GRID
 # What the chart does, not how it looks: Play's frame interval per speed (ms), the wait after the last
 # arrow key before the page follows (ms), the start sliders' ranges.
 BEHAVIOUR = {
-    "speeds": {"slow": 100, "normal": 25, "fast": 12}, "default_speed": "normal",  # normal: ≥ 30 frames/s
+    "speeds": {"slow": 100, "normal": 20, "fast": 10}, "default_speed": "normal",  # normal: ≥ 30 frames/s
     "commit_after_keys_ms": 450, "play": "▶ Play", "pause": "❚❚ Pause",
     "sliders": {"w0": {"min": -3, "max": 3, "step": 0.01, "decimals": 2},
                 "b0": {"min": -60, "max": 60, "step": 0.1, "decimals": 1}},
