@@ -38,7 +38,8 @@ STATIC = HERE.parent.parent / "static"  # served at app/static/ (server.enableSt
 KEY, FAILED = "live", "_live_failed"
 CSS = (HERE / "live.css").read_text(encoding="utf-8")
 TABLE_JS = (HERE / "live_table.js").read_text(encoding="utf-8")
-CHART_JS = (HERE / "live_chart.js").read_text(encoding="utf-8")
+# One component module from two files: the arithmetic (live_scene.js), then the drawing (live_chart.js).
+CHART_JS = "\n".join((HERE / name).read_text(encoding="utf-8") for name in ("live_scene.js", "live_chart.js"))
 TABLE = st.components.v2.component("descent_lab_table", js=TABLE_JS, isolate_styles=False)
 CHART = st.components.v2.component("descent_lab_live", css=CSS, js=CHART_JS, isolate_styles=False)
 OFFLINE_HEIGHT = 620

@@ -48,6 +48,12 @@ def plotly_js() -> str:
     return plotly_source().read_text(encoding="utf-8")
 
 
+def chart_js() -> str:
+    from gd_ui.widgets.live import CHART_JS  # the module the app mounts
+
+    return CHART_JS
+
+
 def model_start(exp, w_orig: np.ndarray, b_orig: float):
     return exp.scaler.to_standardized(w_orig, b_orig) if exp.scaler else (w_orig, b_orig)
 
@@ -77,7 +83,7 @@ def case_page(case, index=0):
                        shown=predictors[index], presenter=False, spec=chart_spec(data), height=620,
                        summary="Chart summary: (the server's sentence)")
     html = offline_html(title=f"parity {case}", table=blob.data, payload=payload, plotly_js=plotly_js(),
-                        chart_js=(WIDGETS / "live_chart.js").read_text(encoding="utf-8"),
+                        chart_js=chart_js(),
                         table_js=(WIDGETS / "live_table.js").read_text(encoding="utf-8"),
                         css=(WIDGETS / "live.css").read_text(encoding="utf-8"))
     return SimpleNamespace(exp=exp, dataset=dataset, labels=labels, base=base, html=html, index=index)
