@@ -7,7 +7,6 @@ import streamlit as st
 from gd_ui.status import run_status
 from gd_ui.widgets import (
     cache,
-    chart,
     class_student,
     class_teacher,
     classroom,
@@ -31,6 +30,7 @@ def main() -> None:
     class_teacher.before_page()
     f = frame.open_page("playground")
     stage.styles(f.on_stage)
+    live.preload()  # plotly.js loads while the rest of the page is computed
     predict, asking, row = classroom.presets_row(f)
     if class_teacher.panel(f, row):  # a class runs: its Reveal is the one gate
         predict = asking = False
@@ -45,11 +45,9 @@ def main() -> None:
     reveal, numbers = classroom.verdict(f, status.regime) if predict else (None, "")
     extra = schedule_view.sentence(f, history)  # a schedule's verdict leads (None for a constant rate)
     stage.status_box(status, reveal, numbers, lead=extra)
-    if live.available():  # presenter mode: the chart takes the height the window leaves (fill)
-        live.live_chart(f, history, list(f.run.rates),
-                        stage.CHART_FLOOR_PX if f.on_stage else NORMAL_CHART_PX, fill=f.on_stage)
-    else:
-        chart.static_chart(f, history, [status.sentence], classroom.question_of(f))
+    # presenter mode: the chart takes the height the window leaves (fill)
+    live.live_chart(f, history, list(f.run.rates), stage.CHART_FLOOR_PX if f.on_stage else NORMAL_CHART_PX,
+                    fill=f.on_stage)
     with st.container(key="dl_more"):  # on a phone: after the chart and the presets
         schedule_view.strip(f, history)
         if not f.on_stage:

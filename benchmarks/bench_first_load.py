@@ -8,9 +8,11 @@ the run the server sent). A script injected before the page records when the pag
 when the websocket's first script run finished, when plotly.js arrived and was ready, and when the
 charts were drawn.
 
-    .venv/bin/python benchmarks/bench_first_load.py [--repeats 3]
+Every request that leaves the machine (a host other than the app's) is listed: there must be none.
 
-Budget (issue 12): the Playground's first load ≤ 3 s on this machine.
+    .venv/bin/python benchmarks/bench_first_load.py [--repeats 3] [--pages Playground,...]
+
+Budget (issue 22): the Playground's first load for a new visitor (empty browser cache) ≤ 1.5 s.
 """
 
 from __future__ import annotations
@@ -54,11 +56,17 @@ RESOURCES = """() => performance.getEntriesByType('resource')
 
 def visit(context, url: str) -> dict:
     page = context.new_page()
+    outside = []
+    local = url.split("/")[2]
+    page.on("request", lambda r: outside.append(r.url) if r.url.split("/")[2:3] != [local]
+            and not r.url.startswith(("data:", "blob:")) else None)
     page.add_init_script(WATCH)
     page.goto(url, wait_until="commit")
     page.wait_for_function("() => window.__marks && window.__marks.drawn", timeout=120_000, polling=50)
     marks = page.evaluate("() => window.__marks")
     marks["resources"] = page.evaluate(RESOURCES)
+    page.wait_for_timeout(500)  # late requests (the tab's icon) too
+    marks["outside"] = outside
     page.close()
     return marks
 
@@ -78,14 +86,16 @@ def line(name: str, m: dict) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--pages", default=",".join(PAGES), help="comma-separated, of: " + ", ".join(PAGES))
     args = parser.parse_args()
+    pages = {name: PAGES[name] for name in args.pages.split(",")}
     from playwright.sync_api import sync_playwright
 
     results: dict[str, dict[str, list[float]]] = {}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(chromium_path()), args=CHROMIUM_ARGS)
         for repeat in range(args.repeats):
-            for name, path in PAGES.items():
+            for name, path in pages.items():
                 with streamlit_server("app.py") as url:
                     context = browser.new_context(viewport={"width": 1280, "height": 800})
                     first = visit(context, url + path)
@@ -97,6 +107,8 @@ def main() -> None:
                 print(f"{name}, round {repeat + 1}:")
                 for label, m in (("first after start", first), ("new visitor", new), ("returning", back)):
                     print(line(label, m))
+                    for request in m["outside"]:
+                        print(f"      left the machine: {request}")
                     results.setdefault(name, {}).setdefault(label, []).append(m["drawn"] / 1000)
         browser.close()
     print(f"\nMedian of {args.repeats} (navigation → every chart drawn, 1280×800, headless Chromium):")

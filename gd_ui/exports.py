@@ -1,5 +1,5 @@
 """A run in other media: the trajectory as CSV, the fit as JSON, and each chart as one sentence of text
-(for screen readers and for the record). The offline animated HTML is ``gd_ui.figures.html``.
+(for screen readers and for the record). The offline chart is ``gd_ui.chart.offline``.
 
 Pure functions (no Streamlit, no Plotly). Everything is in original units, as the charts are.
 """
@@ -15,9 +15,9 @@ import pandas as pd
 from gd_core.descent import History
 from gd_core.experiment import Experiment
 from gd_core.schedule_theory import schedule_theory
+from gd_ui.chart.views import DescentData
 from gd_ui.formats import equation, num
 from gd_ui.safe import csv_safe
-from gd_ui.views import DescentData
 
 GRADIENT_NOTE = ("gradients are of half the MSE, J = ½·mean((ŷ − y)²), the tutorial's ŷ − y; "
                  "losses are MSE")

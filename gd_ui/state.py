@@ -50,7 +50,7 @@ KEYS = (
     Key("presenter_on", "widgets.presenter", False, False, "presenter mode; the URL flag is ?present=1"),
     Key("present_enter", "widgets.presenter", None, False, "the 'Presenter mode' button"),
     Key("present_exit", "widgets.presenter", None, False, "the 'Leave presenter mode' button"),
-    # the playground (app.py, gd_ui.widgets.classroom, chart, live, results)
+    # the playground (app.py, gd_ui.widgets.classroom, live, results)
     Key("predict", "widgets.classroom", False, True, "predict first, then reveal"),
     Key("dl_presets", "widgets.classroom", None, False, "presets row (container; a phone: after the chart)"),
     Key("dl_top", "widgets.frame", None, False, "presenter mode's one top row (container)"),
@@ -60,12 +60,11 @@ KEYS = (
     Key("play_guess", "widgets.classroom", None, False, "the class's guess"),
     Key("play_reveal", "widgets.classroom", None, False, "the Reveal button"),
     Key("play_revealed", "widgets.classroom", None, False, "(question, guess) revealed"),
-    Key("play_frame", "widgets.chart", None, False, "keyboard twin of the chart's epoch scrubber"),
-    Key("play_frame_run", "widgets.chart", None, False, "the run the scrubber's position belongs to"),
-    Key("descent", "widgets.chart", None, False, "the server-drawn chart (when the live chart cannot load)"),
     Key("live", "widgets.live", None, False, "the live chart component's state (committed values, failure)"),
     Key("_live_failed", "widgets.live", None, False, "the live chart reported that it could not draw"),
     Key("live_table", "widgets.live", None, False, "the live chart's rate table component"),
+    Key("live_plotly", "widgets.live", None, False, "starts loading plotly.js as the page opens"),
+    Key("live_retry", "widgets.live", None, False, "'Try the chart again' after the chart failed"),
     Key("loss", "widgets.results", None, False, "the loss-per-epoch chart"),
     Key("play_csv", "widgets.results", None, False, "download: trajectory CSV"),
     Key("play_json", "widgets.results", None, False, "download: fit JSON"),

@@ -144,7 +144,8 @@ def live(at, key: str = "live") -> dict | None:
 
 def live_table(at) -> bytes | None:
     """The live chart's rate table (the DLT1 bytes), as the page sent it."""
-    tables = [e for e in at.get("bidi_component") if e.proto.component_name == "descent_lab_table"]
+    tables = [e for e in at.get("bidi_component") if e.proto.component_name == "descent_lab_table"
+              and e.proto.bytes]  # not the plotly.js preload (a URL)
     return tables[0].proto.bytes if tables else None
 
 

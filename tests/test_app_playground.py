@@ -52,15 +52,15 @@ def test_the_rate_table_is_the_core_at_every_grid_rate():
     assert table["rates"] == list(options) and table["digest"] == chart["table"]
     m, epochs = table["m"], table["epochs"]
     powers = table["powers"].reshape(len(options), len(epochs), m)
-    q = table["q"].reshape(m, m)
+    u, v = table["u"].reshape(m, m), table["v"].reshape(m, m)
     theta0 = np.array([DEFAULT_W0, DEFAULT_B0])
-    z0 = q.T @ (theta0 - table["opt"])
+    z0 = v @ (theta0 - table["opt"])
     for r in (0, len(options) // 3, chart["rate"], len(options) - 8):
         lr = float(options[r])
         h = exp.run(theta0[:-1], theta0[-1], lr=lr, epochs=10_000, max_points=200)
         keep = chart["keep"][r]
         z = powers[r, :keep] * z0
-        theta = table["opt"] + z @ q.T
+        theta = table["opt"] + z @ u.T
         np.testing.assert_array_equal(epochs[:keep], h.epochs[:keep])
         np.testing.assert_allclose(theta[:, 0], h.weights[:keep, 0], rtol=1e-12, atol=1e-12)
         loss = table["min_loss"] + (z ** 2) @ table["lam"]
@@ -236,12 +236,18 @@ def test_standardising_changes_the_critical_rate_shown():
     assert before != after and not at.exception
 
 
-def test_the_server_drawn_chart_is_the_fallback():
+def test_a_chart_that_failed_says_so_and_offers_a_retry():
+    """One renderer: no second drawing to fall back on. The failure is named, a button tries again."""
     at = fresh()
     from gd_ui.widgets import live as live_widget
 
     at.session_state[live_widget.FAILED] = "plotly.js did not load"
     at.run()
-    assert live(at) is None
-    titles = [a["text"] for s in specs(at) for a in s["layout"].get("annotations", [])]
-    assert any(t.startswith("(a)") for t in titles)  # the three panels, drawn by the server
+    assert not at.exception and live(at) is None
+    assert len(specs(at)) == 1  # the loss per epoch only: no server-drawn three panels
+    assert any("could not be drawn" in e.value and "plotly.js did not load" in e.value for e in at.error)
+    retry = at.button(key="live_retry")
+    assert retry.label == "Try the chart again"
+    retry.click().run()
+    assert not at.exception and live(at) is not None  # drawn again
+    assert status(at).startswith("Converged")

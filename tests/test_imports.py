@@ -70,6 +70,7 @@ UI = REPO / "gd_ui"
 LAYERS = {  # folder (relative to gd_ui) → what it must never import
     "figures": {"streamlit"},
     "widgets": {"plotly"},
+    "chart": {"streamlit", "plotly"},
     ".": {"streamlit", "plotly"},
 }
 

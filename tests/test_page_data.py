@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from conftest import REPO, live_table
+from conftest import REPO, live, live_table
 from importer_fixtures import BAD_INPUTS, FIXTURES
 from streamlit.testing.v1 import AppTest
 from test_app_playground import decode_table
@@ -47,7 +47,7 @@ def test_upload_detect_activate_and_use_on_the_playground():
     assert not at.exception
     assert at.selectbox(key="ds").value.startswith("upload:")
     table = decode_table(live_table(at))  # what the live chart draws
-    assert table["titles"]["x"] == "today's tmax (°F)"
+    assert live(at)["spec"]["texts"]["axes"]["x"] == "today's tmax (°F)"
     n_train = int(0.7 * 87)  # 89 days; the day before the gap and the last day have no tomorrow
     assert table["points"] == f"{n_train:,} training days"
 

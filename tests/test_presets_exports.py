@@ -12,18 +12,16 @@ from urllib.parse import parse_qs, urlencode
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import dataset_of, decode, experiment_of
+from conftest import dataset_of, experiment_of
 
 from gd_core.theory import Theory
 from gd_ui import exports, presets
+from gd_ui.chart.views import descent_data
 from gd_ui.controls import lr_options
 from gd_ui.datasets import BUNDLED_BY_KEY
 from gd_ui.figures import present
-from gd_ui.figures.descent import descent_figure
-from gd_ui.figures.html import figure_html
 from gd_ui.figures.loss import loss_figure
 from gd_ui.safe import csv_safe
-from gd_ui.views import descent_data
 from gd_ui.widgets import presenter
 
 CASES = [(ds, preds, std) for ds in ("seattle", "clemson") for preds in (("tmax",), ("tmax", "tmin"))
@@ -202,25 +200,19 @@ def test_parameters_json_has_no_infinities():
     assert data["diverged_at"] == h.diverged_at and data["theory"]["zone"] == "diverging"
 
 
-def embedded_frames(html: str) -> list:
-    match = re.search(r"Plotly\.addFrames\('[^']+',\s*(\[.*?\])\);", html, re.S)
-    assert match, "the HTML file must add the animation frames"
-    return json.loads(match.group(1))
+def test_offline_html_inlines_everything_and_cannot_be_closed_early():
+    from gd_ui.chart.offline import offline_html
 
-
-def test_html_file_plays_offline_with_every_frame(run):
-    _, _, data = run
-    fig = descent_figure(data)
-    html = figure_html(fig, "Descent Lab · Seattle <2012> · learning rate 2.45e-03")
-    assert "<html>" in html and not re.search(r"<script[^>]+src=", html)  # plotly.js inlined, no fetches
-    assert "<title>Descent Lab · Seattle &lt;2012&gt; · learning rate 2.45e-03</title>" in html
-    assert len(html) > 3_000_000  # the library itself is in the file
-    frames = embedded_frames(html)
-    expected = fig.to_dict()["frames"]
-    assert len(frames) == len(expected) > 10
-    assert [f["name"] for f in frames] == [f["name"] for f in expected]
-    assert np.allclose(decode(frames[-1]["data"][2]["y"]), decode(expected[-1]["data"][2]["y"]))
-    assert '"sliders"' in html and "Play" in html
+    page = offline_html(title="Seattle <2012>", table=b"DLT1 bytes", payload={"summary": "</script><b>"},
+                        plotly_js="var Plotly = {}; // </script>", css=".x{}", note="a & b",
+                        chart_js="const G = 1;\nexport default function (component) { return G; }",
+                        table_js="const G = 2;\nexport default function (component) { return G; }")
+    assert "<title>Seattle &lt;2012&gt;</title>" in page and "a &amp; b" in page
+    assert not re.search(r"<script[^>]+src=", page) and "<link" not in page  # nothing to fetch
+    assert page.count("</script>") == page.count("<script")  # no text closes its script early
+    assert "mountChart = function (component)" in page and "mountTable = function (component)" in page
+    with pytest.raises(ValueError, match="exactly one"):
+        offline_html(title="t", table=b"", payload={}, plotly_js="", chart_js="", table_js="", css="")
 
 
 def test_chart_summaries(run):
@@ -251,31 +243,15 @@ def test_css_is_ours_and_hides_the_sidebar():
     assert f"font-size: {presenter.ROOT_PX}px" in css
 
 
-def test_restyle_scales_fonts_and_keeps_frames(run):
+def test_restyle_scales_fonts_and_darkens_ink(run):
     _, _, data = run
-    fig = descent_figure(data, height=565)
-    before = fig.to_dict()
-    after = present.restyle(fig).to_dict()
-    assert after["frames"] == before["frames"]
+    before = loss_figure(data.history, optimum_loss=1.0)
+    fonts = [a.font.size for a in before.layout.annotations]
+    after = present.restyle(before).to_dict()
     assert after["layout"]["font"]["size"] == round(15 * present.CHART_FONT_SCALE)
     assert after["layout"]["font"]["color"] == present.INK
-    sizes = [a["font"]["size"] for a in after["layout"]["annotations"]]
-    assert sizes == [round(a["font"]["size"] * present.CHART_FONT_SCALE)
-                     for a in before["layout"]["annotations"]]
-    assert after["layout"]["margin"]["b"] == present.BOTTOM_PX
-    points = after["data"][0]["marker"]["opacity"]
-    assert points == present.POINT_OPACITY > before["data"][0]["marker"]["opacity"]  # no washed-out data
-    plot = 565 - before["layout"]["margin"]["t"] - present.BOTTOM_PX
-    # Controls under the plot in pixels: buttons and slider below the axis title, the legend below both.
-    assert after["layout"]["updatemenus"][0]["y"] * plot == pytest.approx(-present.BUTTONS_PX)
-    assert after["layout"]["sliders"][0]["y"] * plot == pytest.approx(-present.SLIDER_PX)
-    assert after["layout"]["sliders"][0]["x"] == present.SLIDER_X  # beside the buttons, whatever the
-    assert after["layout"]["sliders"][0]["len"] == 1 - present.SLIDER_X  # normal layout does
-    assert after["layout"]["legend"]["y"] * plot == pytest.approx(-present.LEGEND_PX)
-    narrow = present.restyle(descent_figure(data), scale=1.0, narrow=True).to_dict()["layout"]
-    assert narrow["sliders"][0]["x"] == 0 and narrow["sliders"][0]["len"] == 1
-    loss = present.restyle(loss_figure(data.history, optimum_loss=1.0)).to_dict()
-    assert loss["layout"]["font"]["size"] == round(15 * present.CHART_FONT_SCALE)
+    assert [a["font"].get("size") for a in after["layout"]["annotations"]] == [
+        round(s * present.CHART_FONT_SCALE) if s else None for s in fonts]
 
 
 def test_chart_height_leaves_room_for_longer_messages():

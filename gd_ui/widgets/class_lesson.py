@@ -14,9 +14,9 @@ import streamlit as st
 from gd_ui import exports
 from gd_ui import lesson_plan as lp
 from gd_ui import poll_view as pv
-from gd_ui.live_payload import scene_json
-from gd_ui.scene import scene
-from gd_ui.views import descent_data
+from gd_ui.chart.live_payload import scene_json
+from gd_ui.chart.scene import scene
+from gd_ui.chart.views import descent_data
 from gd_ui.widgets import cache, sidebar
 from gd_ui.widgets.frame import Frame
 

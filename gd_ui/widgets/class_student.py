@@ -33,6 +33,7 @@ from gd_ui import poll_view as pv
 from gd_ui.safe import md_text
 from gd_ui.widgets import class_lesson, live
 from gd_ui.widgets.class_browser import BROWSER_NAME, client, follower, keep, store
+from gd_ui.widgets.frame import PAGE_ICON
 from gd_ui.widgets.poll import STUDENT_CSS
 
 TOKEN_KEY, TOKEN, JOINED = "class_keep_browser", "class_token", "class_joined"
@@ -52,7 +53,7 @@ def student_view() -> bool:
         st.button("Back to the teacher", key="class_back", type="primary", icon=":material/groups:",
                   on_click=_back, args=(code,), width="stretch")
         return False
-    st.set_page_config(page_title="Descent Lab · class", page_icon=":material/groups:", layout="centered",
+    st.set_page_config(page_title="Descent Lab · class", page_icon=PAGE_ICON, layout="centered",
                        initial_sidebar_state="collapsed")
     st.html(CSS)
     token = keep(BROWSER_NAME, key=TOKEN_KEY, make=True) or st.session_state.get(TOKEN)

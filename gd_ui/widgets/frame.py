@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 import streamlit as st
@@ -45,6 +46,9 @@ a:focus-visible, button:focus-visible, [role="slider"]:focus-visible, input:focu
   pointer-events: auto; }
 </style>"""
 NEEDS = ("dataset", "model", "run")
+# The browser tab's icon, served by the app: an emoji or Material icon would be fetched from
+# fonts.gstatic.com, which an offline classroom network cannot reach.
+PAGE_ICON = str(Path(__file__).with_name("page_icon.png"))
 
 
 @dataclass(frozen=True)
@@ -73,7 +77,7 @@ class Frame:
 def open_page(key: str, *, needs: str = "run", header: bool = True) -> Frame:
     """Set up page ``key`` of the registry and its sidebar up to ``needs`` (dataset, model or run)."""
     page = BY_KEY[key]
-    st.set_page_config(page_title=f"Descent Lab · {page.label}", page_icon=page.icon, layout="wide")
+    st.set_page_config(page_title=f"Descent Lab · {page.label}", page_icon=PAGE_ICON, layout="wide")
     urlguard.guard_url()  # before any widget binds a URL parameter
     on_stage = presenter.presenter_mode()
     st.markdown(CSS, unsafe_allow_html=True)

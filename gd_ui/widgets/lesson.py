@@ -9,11 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from gd_ui import lesson
-from gd_ui.exports import descent_summary
-from gd_ui.figures.descent import descent_figure
-from gd_ui.figures.present import restyle
 from gd_ui.formats import sci
-from gd_ui.views import descent_data
 from gd_ui.widgets import cache, live
 from gd_ui.widgets.frame import Frame
 from gd_ui.widgets.run_download import code_download
@@ -124,10 +120,4 @@ def epochs(f: Frame, epoch: int) -> None:
         code_download(st, f, epoch, key="step_code")
     with right:
         original = f.exp.history_in_original_units(history)
-        if live.available():
-            live.finished_chart(f, original, key="step_live", height=560)
-        else:
-            data = descent_data(f.exp, original, f.model.index, f.dataset)
-            fig = descent_figure(data, height=600, compact=True)  # a half-width column
-            st.plotly_chart(restyle(fig, scale=1.0, narrow=True), key="step_chart", alt=descent_summary(data),
-                            config={"displaylogo": False, "displayModeBar": False})
+        live.finished_chart(f, original, key="step_live", height=560)

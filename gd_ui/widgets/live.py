@@ -12,7 +12,7 @@ the server-drawn figure.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
+import logging
 import shutil
 from pathlib import Path
 
@@ -22,28 +22,47 @@ import streamlit as st
 from gd_core.live import endings, rate_table
 from gd_core.model import init_tutorial
 from gd_ui import exports
-from gd_ui.live_payload import run_json, scene_json, table_blob
-from gd_ui.scene import scene
-from gd_ui.views import descent_data
+from gd_ui.chart import bundle
+from gd_ui.chart.live_payload import run_json, scene_json, table_blob
+from gd_ui.chart.offline import offline_html
+from gd_ui.chart.scene import scene
+from gd_ui.chart.spec import chart_spec
+from gd_ui.chart.views import descent_data
 from gd_ui.widgets import sidebar
 from gd_ui.widgets.cache import FRAMES
 from gd_ui.widgets.frame import Frame
 
+LOG = logging.getLogger("descent_lab")
 HERE = Path(__file__).resolve().parent
 STATIC = HERE.parent.parent / "static"  # served at app/static/ (server.enableStaticServing)
 KEY, FAILED = "live", "_live_failed"
 CSS = (HERE / "live.css").read_text(encoding="utf-8")
-TABLE = st.components.v2.component(
-    "descent_lab_table", js=(HERE / "live_table.js").read_text(encoding="utf-8"), isolate_styles=False)
-CHART = st.components.v2.component("descent_lab_live", css=CSS,
-                                   js=(HERE / "live_chart.js").read_text(encoding="utf-8"),
-                                   isolate_styles=False)
+TABLE_JS = (HERE / "live_table.js").read_text(encoding="utf-8")
+# One component module from two files: the arithmetic (live_scene.js), then the drawing (live_chart.js).
+CHART_JS = "\n".join((HERE / name).read_text(encoding="utf-8") for name in ("live_scene.js", "live_chart.js"))
+TABLE = st.components.v2.component("descent_lab_table", js=TABLE_JS, isolate_styles=False)
+CHART = st.components.v2.component("descent_lab_live", css=CSS, js=CHART_JS, isolate_styles=False)
+OFFLINE_HEIGHT = 620
+OFFLINE_NOTE = ("Descent Lab, offline: the same live chart as the app's Playground, with every number "
+                "of this run inside this file. Move the sliders or press Play; the other rates and starts "
+                "are computed here by look-up, exactly as in the app. Gradients are of half the MSE (the "
+                "tutorial's ŷ − y); losses are MSE.")
+
+
+def plotly_source() -> Path:
+    """The plotly.js the chart loads: the pinned gl2d bundle (``scripts/fetch_plotly.py``), else the plotly
+    wheel's full one (a warning in the server log)."""
+    path, small = bundle.chosen()
+    if not small:
+        LOG.warning("vendor/plotly-gl2d.min.js is missing or not the pinned %s@%s: the live chart loads the "
+                    "full plotly.js (4.8 MB). Run scripts/fetch_plotly.py.", bundle.PACKAGE, bundle.VERSION)
+    return path
 
 
 def plotly_url() -> str | None:
-    """plotly.js from the installed plotly package, copied once under the app's static folder (its
-    name carries its size and digest, so a browser may cache it for good); None if that fails."""
-    source = Path(importlib.util.find_spec("plotly").origin).parent / "package_data" / "plotly.min.js"
+    """plotly.js (:func:`plotly_source`), copied once under the app's static folder (its name carries its
+    digest, so a browser may cache it for good); None if that fails."""
+    source = plotly_source()
     try:
         raw = source.read_bytes()
         name = f"plotly-{hashlib.sha1(raw).hexdigest()[:12]}.min.js"
@@ -59,6 +78,13 @@ def plotly_url() -> str | None:
 
 
 PLOTLY_URL = plotly_url()
+
+
+def preload() -> None:
+    """Start loading plotly.js in the browser now (call it as early as the page can): the download and
+    its parsing then overlap the rest of the script run instead of following it."""
+    if PLOTLY_URL and not st.session_state.get(FAILED):
+        TABLE(key="live_plotly", data=PLOTLY_URL, height=0)
 
 
 def committed(commit) -> dict:
@@ -90,30 +116,68 @@ def available() -> bool:
     return PLOTLY_URL is not None and not st.session_state.get(FAILED)
 
 
-def live_chart(f: Frame, history, options: list[str], height: int, *, fill: bool = False) -> None:
-    """The live chart for the sidebar's current run; ``options`` is the rate slider's grid. ``fill``
-    (presenter mode): the plot takes the height the window leaves under it, ``height`` at least."""
+def _retry() -> None:
+    st.session_state.pop(FAILED, None)
+    st.session_state.pop(KEY, None)
+
+
+def failed_notice(key: str = "live_retry") -> None:
+    """What a page shows instead of the chart when it could not start: why, and a button to retry."""
+    why = st.session_state.get(FAILED) or ("plotly.js could not be copied into the app's static folder "
+                                           "(is it writable?)")
+    st.error("The chart could not be drawn in this browser. Reason: " + str(why)[:300] +
+             ". Try again, or reload the page; every number is also in the tables and downloads below.")
+    st.button("Try the chart again", key=key, on_click=_retry, icon=":material/refresh:")
+
+
+def _payload(f: Frame, history, options: list[str], height: int, key: str):
+    """The table blob and the chart's JSON for the sidebar's current run."""
     data = descent_data(f.exp, history, f.model.index, f.dataset)
     base = init_tutorial(len(f.model.predictors))[0]
     blob, table = _blob(f.dataset.key, f.exp, f.model, tuple(options), f.run.epochs, data, tuple(base),
                         f.run.schedule)
     ends = endings(f.exp.quadratic, table, f.w0, f.b0, f.run.epochs)
     run = hashlib.sha1(repr((blob.digest, f.run.lr_text, f.run.w0, f.run.b0)).encode()).hexdigest()[:12]
+    payload = run_json(
+        blob.digest, options.index(f.run.lr_text), f.run.w0, f.run.b0, ends, run=run, key=key,
+        plotly=PLOTLY_URL, shown=f.model.shown, presenter=f.on_stage,
+        spec=chart_spec(data, presenter=f.on_stage), height=height,
+        summary=exports.descent_summary(data))
+    return blob, payload
+
+
+def live_chart(f: Frame, history, options: list[str], height: int, *, fill: bool = False) -> None:
+    """The live chart for the sidebar's current run; ``options`` is the rate slider's grid. ``fill``
+    (presenter mode): the plot takes the height the window leaves under it, ``height`` at least."""
+    if not available():
+        return failed_notice()
+    blob, payload = _payload(f, history, options, height, KEY)
     TABLE(key="live_table", data=blob.data, height=0)
-    CHART(key=KEY, data=run_json(
-        blob.digest, options.index(f.run.lr_text), f.run.w0, f.run.b0, ends, run=run, key=KEY,
-        plotly=PLOTLY_URL, shown=f.model.shown, presenter=f.on_stage, height=height, fill=fill,
-        summary=exports.descent_summary(data)), on_commit_change=_on_commit, on_failed_change=_on_failed)
+    CHART(key=KEY, data={**payload, "fill": fill}, on_commit_change=_on_commit, on_failed_change=_on_failed)
+
+
+def offline_page(f: Frame, history, options: list[str], title: str) -> str:
+    """The live chart of this run as one HTML file that plays offline (plotly.js, the component's JS and
+    every number inlined); its sliders work too."""
+    blob, payload = _payload(f, history, options, OFFLINE_HEIGHT, "offline")
+    payload = {**payload, "plotly": None, "presenter": False, "spec": chart_spec(
+        descent_data(f.exp, history, f.model.index, f.dataset), presenter=False)}
+    return offline_html(title=title, table=blob.data, payload=payload, plotly_js=plotly_source().read_text(
+        encoding="utf-8"), chart_js=CHART_JS, table_js=TABLE_JS, css=CSS, note=OFFLINE_NOTE)
 
 
 def finished_chart(f: Frame, history, *, key: str, height: int) -> None:
     """A run computed on the server (the lesson's literal loop), drawn by the live chart as it is: the
     same panels, stacked on a narrow screen, with its Play button and epoch scrubber, no sliders."""
+    if not available():
+        return failed_notice(key + "_retry")
     data = descent_data(f.exp, history, f.model.index, f.dataset)
     s = scene(data)
     run = hashlib.sha1(repr((key, f.dataset.key, f.run.lr_text, history.epochs_run,
                              float(s.loss[-1]))).encode()).hexdigest()[:12]
     CHART(key=key, data=scene_json(s, data, f.run.lr_text, run=run, key=key, plotly=PLOTLY_URL,
-                                   shown=f.model.shown, presenter=f.on_stage, height=height,
+                                   shown=f.model.shown, presenter=f.on_stage,
+                                   spec=chart_spec(data, presenter=f.on_stage),
+                                   height=height,
                                    stacked_height=int(height * 1.3), summary=exports.descent_summary(data)),
           on_failed_change=_on_failed)

@@ -29,7 +29,7 @@ from gd_ui.figures.poll import poll_figure
 from gd_ui.pages import PAGES
 from gd_ui.safe import md_text
 from gd_ui.widgets import cache
-from gd_ui.widgets.frame import Frame
+from gd_ui.widgets.frame import PAGE_ICON, Frame
 
 OWNED = "poll_owned"  # the teacher's poll: code, secret, question, right answer
 HIDE = "poll_hide"  # the outcome waits for the reveal (the sidebar's zone badge reads it too)
@@ -262,7 +262,7 @@ def _text(value: str, user: bool) -> str:
 
 
 def _student_page(code: str) -> None:
-    st.set_page_config(page_title=f"Descent Lab · Class poll {code}", page_icon=":material/how_to_vote:",
+    st.set_page_config(page_title=f"Descent Lab · Class poll {code}", page_icon=PAGE_ICON,
                        layout="centered", initial_sidebar_state="collapsed")
     st.html(STUDENT_CSS)
 

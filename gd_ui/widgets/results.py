@@ -10,14 +10,13 @@ import streamlit as st
 
 from gd_core.descent import History
 from gd_ui import exports
-from gd_ui.figures.descent import descent_figure
-from gd_ui.figures.html import figure_html
+from gd_ui.chart.views import numbers_table
 from gd_ui.figures.loss import loss_figure
 from gd_ui.figures.present import restyle
 from gd_ui.formats import sci
 from gd_ui.safe import md_text
 from gd_ui.verdict import run_sentence
-from gd_ui.views import descent_data, numbers_table
+from gd_ui.widgets import live
 from gd_ui.widgets.frame import Frame
 from gd_ui.widgets.run_download import code_download
 
@@ -85,10 +84,11 @@ def downloads(f: Frame, history: History) -> None:
         help="Fitted weights and bias, their MSEs, the optimum and the theory.")
     title = f"Descent Lab · {f.dataset.label} · learning rate {sci(f.run.lr, 3)}"
     row.download_button(
-        "Animation (HTML)", lambda: figure_html(animation(f, history), title),
+        "Animation (HTML)", lambda: live.offline_page(f, history, list(f.run.rates), title),
         file_name="descent-animation.html",
         mime="text/html", on_click="ignore", key="play_html",
-        help="The animated figure as one file that plays offline (plotly.js included).")
+        help="The live chart of this run as one file that plays offline, sliders and all (plotly.js "
+             "included).")
     code_download(row, f, f.run.epochs, key="play_code", schedule=f.run.schedule)
 
 
@@ -96,7 +96,3 @@ def _schedule(f: Frame):
     """The run's schedule for the exports (None for a constant rate: the files stay as they were)."""
     return None if f.run.schedule.is_constant(f.run.epochs) else f.run.schedule
 
-
-def animation(f: Frame, history: History):
-    """The server-drawn animated figure of this run (for the offline HTML), built only when asked."""
-    return descent_figure(descent_data(f.exp, history, f.model.index, f.dataset))

@@ -1,7 +1,8 @@
 """What the three-panel chart draws, frame by frame, as numbers: the rules both drawings follow.
 
-The server-drawn figure (``gd_ui.figures.descent``) and the live chart in the browser
-(``gd_ui/widgets/live_chart.js``, which applies the same rules line for line) draw a :class:`Scene`.
+The live chart in the browser (``gd_ui/widgets/live_chart.js``) is the one drawing of the chart: for a
+run the server computed it draws a :class:`Scene` as it is; for the runs it computes itself while a
+slider moves it applies these rules, with these constants (shipped in ``gd_ui.chart.spec``).
 The recorded epochs are an odd number apart (``gd_core.descent.record_epochs``), so a direction that
 flips sign every epoch flips between every two frames: an oscillation is never aliased away. A run that
 stays in its first view keeps fixed axes; a run that grows gets a log loss axis in (b) and ranges
@@ -18,11 +19,24 @@ import numpy as np
 
 from gd_core.descent import odd_gaps
 from gd_core.quadratic import along
-from gd_ui.views import DescentData
+from gd_ui.chart.views import DescentData
 
 MAX_FRAMES = 200
 CURVE_POINTS = 61
 GROWS_ABOVE = 4.0  # a run whose loss passes this × its start leaves its first view: axes follow it
+# Every other number of the rules below, by name; ``gd_ui.chart.spec`` ships them to the browser, whose
+# live chart applies the same rules to runs it computes itself (tests/browser/test_chart_parity.py).
+RULES = {
+    "grows_above": GROWS_ABOVE, "curve_points": CURVE_POINTS,
+    "pad": 0.06, "pad_min": 1e-9,  # every range: 6 % of its width each side (at least 1e-9 wide)
+    "fixed_pad": 0.03,  # the fixed weight axis: 3 % each side
+    "first_view": 1.35, "first_view_min": 0.25,  # (b)'s first half-width: 1.35 × |w₀ − w*|, ≥ ¼·max(|w*|, 1)
+    "loss_headroom": 1.08, "loss_below": 0.08,  # fixed (b): 8 % above the highest loss, 8 % below w*'s
+    "follow_widen": 1.12,  # following (b)/(c): the weight axis 12 % wider than the farthest epoch
+    "log_margin": 0.15, "log_floor": 1e-12,  # following (b): 0.15 decades beyond the losses drawn
+    "grad_pad": 0.08,  # following (c): 8 % each side
+    "note_x": 0.03,  # (a)'s note: 3 % in from the left edge
+}
 
 
 def frame_positions(epochs, max_frames: int = MAX_FRAMES) -> np.ndarray:
@@ -36,7 +50,7 @@ def frame_positions(epochs, max_frames: int = MAX_FRAMES) -> np.ndarray:
     return odd_gaps(wanted, n - 1)
 
 
-def _pad(lo: float, hi: float, frac: float = 0.06, minimum: float = 1e-9):
+def _pad(lo: float, hi: float, frac: float = RULES["pad"], minimum: float = RULES["pad_min"]):
     width = max(hi - lo, minimum)
     return lo - frac * width, hi + frac * width
 
@@ -105,17 +119,18 @@ def scene(d: DescentData, positions=None) -> Scene:
 
 def _first_half_width(d: DescentData, w0: float) -> float:
     """Half the width of the first view of (b): the start and the optimum with a margin."""
-    return 1.35 * max(abs(w0 - d.optimum_weight), 0.25 * max(abs(d.optimum_weight), 1.0))
+    return RULES["first_view"] * max(abs(w0 - d.optimum_weight),
+                                     RULES["first_view_min"] * max(abs(d.optimum_weight), 1.0))
 
 
 def _fixed(d: DescentData, w, loss, grad):
     """One set of axes for the whole run: start, optimum and every frame inside."""
     c, half = d.optimum_weight, _first_half_width(d, float(w[0]))
-    w_lo, w_hi = _pad(min(c - half, float(w.min())), max(c + half, float(w.max())), 0.03)
+    w_lo, w_hi = _pad(min(c - half, float(w.min())), max(c + half, float(w.max())), RULES["fixed_pad"])
     ends = np.array([w_lo, w_hi])
     curves = along(loss[:, None], grad[:, None], d.x2, ends[None, :] - w[:, None])
-    l_hi = 1.08 * max(float(curves[0][0].max()), float(loss.max()))
-    l_lo = max(0.0, d.optimum_loss - 0.08 * (l_hi - d.optimum_loss))
+    l_hi = RULES["loss_headroom"] * max(float(curves[0][0].max()), float(loss.max()))
+    l_lo = max(0.0, d.optimum_loss - RULES["loss_below"] * (l_hi - d.optimum_loss))
     g_lo, g_hi = _pad(min(float(curves[1].min()), 0.0), max(float(curves[1].max()), 0.0))
     m = len(w)
     return (np.tile([w_lo, w_hi], (m, 1)), np.tile([l_lo, l_hi], (m, 1)), np.tile([g_lo, g_hi], (m, 1)))
@@ -126,13 +141,14 @@ def _following(d: DescentData, w, loss, grad):
     every epoch walked so far; (b)'s log loss axis from below the optimum to above the highest loss
     drawn; (c) from the gradient line's ends (and zero)."""
     c = d.optimum_weight
-    half = np.maximum.accumulate(np.maximum(np.abs(w - c) * 1.12, _first_half_width(d, float(w[0]))))
+    widest = np.maximum(np.abs(w - c) * RULES["follow_widen"], _first_half_width(d, float(w[0])))
+    half = np.maximum.accumulate(widest)
     w_range = np.column_stack([c - half, c + half])
     end_loss, end_grad = along(loss[:, None], grad[:, None], d.x2, w_range - w[:, None])
     top = np.maximum(np.maximum.accumulate(loss), end_loss.max(axis=1))
-    floor = max(d.optimum_loss, 1e-12)
-    loss_range = np.column_stack([np.full(len(w), np.log10(floor) - 0.15), np.log10(top) + 0.15])
+    floor, margin = max(d.optimum_loss, RULES["log_floor"]), RULES["log_margin"]
+    loss_range = np.column_stack([np.full(len(w), np.log10(floor) - margin), np.log10(top) + margin])
     g_lo = np.minimum(np.minimum(end_grad.min(axis=1), grad), 0.0)
     g_hi = np.maximum(np.maximum(end_grad.max(axis=1), grad), 0.0)
-    pad = 0.08 * np.maximum(g_hi - g_lo, 1e-9)
+    pad = RULES["grad_pad"] * np.maximum(g_hi - g_lo, RULES["pad_min"])
     return w_range, loss_range, np.column_stack([g_lo - pad, g_hi + pad])
