@@ -250,4 +250,4 @@ def test_a_chart_that_failed_says_so_and_offers_a_retry():
     assert retry.label == "Try the chart again"
     retry.click().run()
     assert not at.exception and live(at) is not None  # drawn again
-    assert status(at).startswith("Converged")
+    assert status(at).startswith("converged")
