@@ -36,6 +36,7 @@ LOG = logging.getLogger("descent_lab")
 HERE = Path(__file__).resolve().parent
 STATIC = HERE.parent.parent / "static"  # served at app/static/ (server.enableStaticServing)
 KEY, FAILED = "live", "_live_failed"
+FILL_SLACK_PX = 14  # presenter mode: room left under the chart at the window's foot
 CSS = (HERE / "live.css").read_text(encoding="utf-8")
 TABLE_JS = (HERE / "live_table.js").read_text(encoding="utf-8")
 # One component module from two files: the arithmetic (live_scene.js), then the drawing (live_chart.js).
@@ -148,12 +149,14 @@ def _payload(f: Frame, history, options: list[str], height: int, key: str):
 
 def live_chart(f: Frame, history, options: list[str], height: int, *, fill: bool = False) -> None:
     """The live chart for the sidebar's current run; ``options`` is the rate slider's grid. ``fill``
-    (presenter mode): the plot takes the height the window leaves under it, ``height`` at least."""
+    (presenter mode): the plot takes the height the window leaves under it, ``height`` at least, less
+    ``FILL_SLACK_PX`` (the page's foot)."""
     if not available():
         return failed_notice()
     blob, payload = _payload(f, history, options, height, KEY)
     TABLE(key="live_table", data=blob.data, height=0)
-    CHART(key=KEY, data={**payload, "fill": fill}, on_commit_change=_on_commit, on_failed_change=_on_failed)
+    CHART(key=KEY, data={**payload, "fill": FILL_SLACK_PX if fill else 0}, on_commit_change=_on_commit,
+          on_failed_change=_on_failed)
 
 
 def offline_page(f: Frame, history, options: list[str], title: str) -> str:

@@ -74,11 +74,11 @@ function draw(Plotly, gd, traces, moving, lay, source) {
 
 // Presenter mode (`fill`): the plot takes the height the window leaves under its top, less the chart's own
 // rows under it (legend, Play); never less than `floor`. The page keeps what sits above at a fixed height.
-function fillHeight(root, plot, floor) {
+function fillHeight(root, plot, floor, slack) {
   let scrolled = 0;
   for (let el = root; el; el = el.parentElement) scrolled += el.scrollTop || 0;
   const below = root.getBoundingClientRect().bottom - plot.getBoundingClientRect().bottom;
-  return Math.max(floor, Math.floor(window.innerHeight - plot.getBoundingClientRect().top - scrolled - below - 14));
+  return Math.max(floor, Math.floor(window.innerHeight - plot.getBoundingClientRect().top - scrolled - below - slack));
 }
 
 // --- the widget -----------------------------------------------------------------------------------------
@@ -186,7 +186,7 @@ export default function (component) {
     const view = () => {
       const width = root.clientWidth || spec.geometry.fallback_width, stacked = width < spec.geometry.stack_below_px;
       return { stacked, width, height: stacked ? (data.stacked_height || spec.geometry.stacked_height)
-        : data.fill ? fillHeight(root, plot, data.height) : data.height };
+        : data.fill ? fillHeight(root, plot, data.height, data.fill) : data.height };
     };
     const sceneFor = (v) => {
       if (fixed) return data.scene;
@@ -278,7 +278,7 @@ export default function (component) {
         e.preventDefault();
         const v = Math.max(0, Math.min(Number(inputs.rate.max), Number(inputs.rate.value) + Number(b.dataset.nudge)));
         if (String(v) === inputs.rate.value) return;
-        inputs.rate.value = String(v); stop(); show(null); commit(600);
+        inputs.rate.value = String(v); stop(); show(null); commit(B.commit_after_keys_ms);
       };
     });
     inputs.frame.oninput = () => { stop(); show(Number(inputs.frame.value)); };
