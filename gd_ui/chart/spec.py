@@ -35,7 +35,7 @@ GEOMETRY = {
     "margin": {"l": 78, "r": 16, "t": 36, "t_follow": 58, "b": 56},
     "side": {"x": [0, 0.52], "y": [0, 1], "x2": [0.6, 1], "y2": [0.56, 1], "x3": [0.6, 1], "y3": [0, 0.43],
              "title_x": [0.26, 0.79, 0.79], "title_y": [1.0, 1.0, 0.43], "note_dy": 0.055},
-    "stacked": {"gap_px": 92, "gap_max": 0.2, "title_x": [0.5, 0.5, 0.5], "note_dy": 0.04},
+    "stacked": {"gap_px": 116, "gap_max": 0.2, "title_x": [0.5, 0.5, 0.5], "note_dy": 0.04},
     "stack_below_px": STACK_BELOW_PX, "stacked_height": 900, "fallback_width": 800,
     "note_left_px": 8, "note_top_px": 4,
 }
@@ -97,9 +97,9 @@ def texts(d: DescentData) -> dict:
         "axes": {"x": d.x_title, "y": d.y_title, "loss": "training MSE", "loss_log": "training MSE (log)",
                  "weight": f"weight {weight}", "grad": "∂J/∂w (half-MSE)"},
         "fit": fit, "optimum": f"least-squares {weight}* = {num(d.optimum_weight)}",
-        "follow": {"diverged": "diverged at epoch {epoch} · axes follow it (loss on a log scale)",
-                   "diverges": "diverges · axes follow it (loss on a log scale)",
-                   "grows": "the loss grows · axes follow it (loss on a log scale)"},
+        "follow": {"diverged": "diverged at epoch {epoch} · axes follow (log)",  # fits a 390-px phone
+                   "diverges": "diverges · axes follow it (log scale)",
+                   "grows": "the loss grows · axes follow it (log scale)"},
         "leaves": "{equation}: the line leaves the chart",
         "equation": "ŷ = {slope}·x {sign} {intercept}", "minus": "−", "plus": "+",
         "summary": ("Chart summary: at learning rate {rate} the fit line is {equation} at epoch {epoch}; "
