@@ -22,8 +22,8 @@ sys.path.insert(0, str(REPO))  # run as a script from anywhere
 
 from gd_core.data import make_problem  # noqa: E402
 from gd_core.experiment import Experiment  # noqa: E402
-from gd_core.live import endings, rate_table  # noqa: E402
 from gd_core.model import init_tutorial  # noqa: E402
+from gd_core.rate_grid import endings, rate_table  # noqa: E402
 from gd_core.schedules import SCHEDULES, Schedule  # noqa: E402
 from gd_ui.controls import lr_options  # noqa: E402
 from gd_ui.datasets import read_bundled  # noqa: E402

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from gd_ui import lesson
-from gd_ui.widgets import frame, poll
-from gd_ui.widgets import lesson as steps
+from gd_ui.widgets import frame, poll, step_through
 
 
 def main() -> None:
     f = frame.open_page("lesson")
-    part, epoch = steps.navigation(f)
+    part, epoch = step_through.navigation(f)
     poll.teacher_panel(f, f.top)  # presenter mode: in the stage's top row
     if part == lesson.PARTS[0]:
-        steps.worked_example()
+        step_through.worked_example()
     else:
-        steps.epochs(f, epoch)
+        step_through.epochs(f, epoch)
 
 
 frame.guarded(main)

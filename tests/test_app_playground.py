@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from conftest import decode_table, experiment_of, live, live_table, open_page, specs, status_box
 
-from gd_core.live import endings, rate_table
+from gd_core.rate_grid import endings, rate_table
 from gd_ui.state import DEFAULT_B0, DEFAULT_W0
 
 

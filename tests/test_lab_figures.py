@@ -13,9 +13,9 @@ from gd_core.optimizers import optimize
 from gd_core.quadratic import Quadratic
 from gd_core.sweep import directions, sweep
 from gd_ui.figures.contraction import contraction_figure
-from gd_ui.figures.landscape import MAX_FRAMES, PathRun, Point, landscape_box, landscape_figure
+from gd_ui.figures.landscape_map import MAX_FRAMES, PathRun, Point, landscape_box, landscape_figure
 from gd_ui.figures.style import ZONE_COLOURS
-from gd_ui.figures.sweep import RateMark, curves_figure, sweep_figure, sweeps_figure, zone_bounds
+from gd_ui.figures.sweep_chart import RateMark, curves_figure, sweep_figure, sweeps_figure, zone_bounds
 from gd_ui.formats import kappa as kappa_text
 
 

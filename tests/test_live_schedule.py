@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from conftest import experiment_of
 
-from gd_core.live import endings, rate_table
+from gd_core.rate_grid import endings, rate_table
 from gd_core.schedules import Schedule
 from gd_ui.controls import lr_options
 

@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 
 from gd_poll import ANSWERS, ENV_VAR, NotOwner, PollClosed, open_store
 from gd_ui import poll_view as pv
-from gd_ui.figures.poll import FADED, poll_figure
+from gd_ui.figures.poll_bars import FADED, poll_figure
 from gd_ui.figures.style import INK, ZONE_COLOURS
 from gd_ui.presets import GUESSES, ZONE_OF_GUESS
 from gd_ui.safe import md_text

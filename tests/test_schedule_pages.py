@@ -8,7 +8,7 @@ import json
 import numpy as np
 from conftest import decode_table, experiment_of, live, live_table, open_page, specs, status_box
 
-from gd_core.live import rate_table
+from gd_core.rate_grid import rate_table
 from gd_core.schedule_theory import schedule_theory
 from gd_core.schedules import Schedule
 from gd_ui import exports

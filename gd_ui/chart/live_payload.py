@@ -15,7 +15,7 @@ import numpy as np
 
 from gd_core.descent import DIVERGENCE_FACTOR
 from gd_core.experiment import Experiment
-from gd_core.live import Endings, RateTable
+from gd_core.rate_grid import Endings, RateTable
 from gd_ui.chart.scene import Scene
 from gd_ui.chart.spec import chart_spec
 from gd_ui.chart.views import DescentData

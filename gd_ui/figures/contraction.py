@@ -23,7 +23,7 @@ from gd_ui.figures.style import (
     axis_title,
     layout,
 )
-from gd_ui.figures.sweep import _log_range
+from gd_ui.figures.sweep_chart import _log_range
 
 DIRECTION_COLOURS = (VERMILLION, ORANGE, PURPLE, BLUE, GREEN, SKY)  # steepest first
 

@@ -20,7 +20,7 @@ from gd_poll import ANSWERS, PollError, PollExpired, PollNotFound
 from gd_ui import class_links as links
 from gd_ui import lesson_plan as lp
 from gd_ui import poll_view as pv
-from gd_ui.figures.poll import poll_figure
+from gd_ui.figures.poll_bars import poll_figure
 from gd_ui.pages import BY_KEY, PAGES
 from gd_ui.safe import md_text
 from gd_ui.widgets import class_lesson

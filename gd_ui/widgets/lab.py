@@ -9,7 +9,7 @@ import streamlit as st
 
 from gd_core.sweep import directions, explain
 from gd_ui.figures.contraction import contraction_figure
-from gd_ui.figures.sweep import RUN_COLOURS, RateMark, curves_figure, sweep_figure, sweeps_figure
+from gd_ui.figures.sweep_chart import RUN_COLOURS, RateMark, curves_figure, sweep_figure, sweeps_figure
 from gd_ui.formats import epochs as epochs_text
 from gd_ui.formats import kappa, sci
 from gd_ui.widgets import cache, sidebar

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from gd_core.schedules import Schedule
-from gd_ui.figures.sweep import sweeps_figure
+from gd_ui.figures.sweep_chart import sweeps_figure
 from gd_ui.formats import sci
 from gd_ui.widgets import cache
 from gd_ui.widgets.frame import Frame

@@ -17,7 +17,7 @@ import streamlit as st
 from gd_core.optimizers import OPTIMIZERS, epochs_to_within
 from gd_core.schedules import CONSTANT, Schedule
 from gd_ui.controls import nearest
-from gd_ui.figures.landscape import PathRun, Point, landscape_box, landscape_figure
+from gd_ui.figures.landscape_map import PathRun, Point, landscape_box, landscape_figure
 from gd_ui.figures.style import PALETTE, colour
 from gd_ui.formats import kappa, sci
 from gd_ui.widgets import cache

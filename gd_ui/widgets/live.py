@@ -19,8 +19,8 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
-from gd_core.live import endings, rate_table
 from gd_core.model import init_tutorial
+from gd_core.rate_grid import endings, rate_table
 from gd_ui import exports
 from gd_ui.chart import bundle
 from gd_ui.chart.live_payload import run_json, scene_json, table_blob

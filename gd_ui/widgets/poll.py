@@ -25,7 +25,7 @@ from gd_poll import ANSWERS, ENV_VAR, PollClosed, PollError, PollExpired, PollNo
 from gd_ui import poll_view as pv
 from gd_ui.class_links import client_address
 from gd_ui.datasets import BUNDLED_BY_KEY
-from gd_ui.figures.poll import poll_figure
+from gd_ui.figures.poll_bars import poll_figure
 from gd_ui.pages import PAGES
 from gd_ui.safe import md_text
 from gd_ui.widgets import cache

@@ -21,8 +21,8 @@ import pytest
 from conftest import dataset_of, experiment_of
 from playwright.sync_api import Page
 
-from gd_core.live import endings, rate_table
 from gd_core.model import init_tutorial
+from gd_core.rate_grid import endings, rate_table
 from gd_ui.chart.live_payload import run_json, table_blob
 from gd_ui.chart.offline import offline_html
 from gd_ui.chart.scene import scene

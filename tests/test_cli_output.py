@@ -1,5 +1,5 @@
 """``python -m gd_core``: never a warning on stderr, quiet on a closed pipe, the start it really used,
-one ``error: ...`` line for files that are not weather tables or have no tmax (hardening 2c, 2g, 2h)."""
+one ``error: ...`` line for files that are not weather tables or have no tmax."""
 
 from __future__ import annotations
 
@@ -43,14 +43,14 @@ def weather(tmp_path_factory):
 
 # --- 2h: no warning ever reaches stderr --------------------------------------------------------
 
-def test_2h_a_learning_rate_that_overflows_is_a_diverged_run_not_a_warning(weather):
+def test_a_learning_rate_that_overflows_is_a_diverged_run_not_a_warning(weather):
     status, stdout, stderr = run_main("fit", weather, "--lr=1e308", "--epochs", "5", "--json")
     assert status == 0 and stderr == ""
     out = json.loads(stdout)
     assert out["diverged"] is True and out["diverged_at"] == 1 and out["epochs_run"] == 0
 
 
-def test_2h_as_a_process_stderr_stays_empty(weather):
+def test_as_a_process_stderr_stays_empty(weather):
     done = subprocess.run([sys.executable, "-m", "gd_core", "fit", str(weather), "--lr=1e308",
                            "--epochs", "5"], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and done.stderr == ""
@@ -60,7 +60,7 @@ def test_2h_as_a_process_stderr_stays_empty(weather):
 # --- 2h: a closed pipe ends quietly --------------------------------------------------------------
 
 @pytest.mark.parametrize("command", ["fit", "inspect"])
-def test_2h_a_closed_pipe_ends_quietly_with_status_0(weather, command):
+def test_a_closed_pipe_ends_quietly_with_status_0(weather, command):
     read_end, write_end = os.pipe()
     os.close(read_end)  # the reader is gone before the first byte is written, like `| head -0`
     try:
@@ -81,18 +81,18 @@ def test_2h_a_closed_pipe_ends_quietly_with_status_0(weather, command):
     (("--b0", "7"), "init tutorial with b0=7)"),
     (("--init", "zeros", "--w0", "1,2,3"), "init zeros with w0=1,2,3)"),
 ])
-def test_2h_the_header_states_the_start_used(weather, args, expected):
+def test_the_header_states_the_start_used(weather, args, expected):
     status, stdout, stderr = run_main("fit", weather, "--epochs", "3", *args)
     assert status == 0 and stderr == ""
     assert stdout.splitlines()[0].endswith(expected), stdout.splitlines()[0]
 
 
-def test_2h_inspect_counts_lines_in_words(weather):
+def test_inspect_counts_lines_in_words(weather):
     status, stdout, _ = run_main("inspect", weather)
     assert status == 0 and "0 lines before the header" in stdout and "line(s)" not in stdout
 
 
-def test_2h_a_message_over_several_lines_still_prints_one_line(weather, monkeypatch):
+def test_a_message_over_several_lines_still_prints_one_line(weather, monkeypatch):
     def broken(*args, **kwargs):
         raise ValueError("first part\nsecond part")
 
@@ -102,7 +102,7 @@ def test_2h_a_message_over_several_lines_still_prints_one_line(weather, monkeypa
 
 # --- 2c, 2g: files the lab cannot use -----------------------------------------------------------
 
-def test_2g_a_markdown_file_gets_a_short_error(tmp_path):
+def test_a_markdown_file_gets_a_short_error(tmp_path):
     path = tmp_path / "README.md"
     path.write_bytes(b"# Descent Lab\n\nWatch gradient descent, on tmax, tmin, rain and more.\n\n"
                      b"- one, two, three\n- four, five, six\n")
@@ -111,12 +111,12 @@ def test_2g_a_markdown_file_gets_a_short_error(tmp_path):
                     "tmax/tmin/rain column with numbers found (first line: '# Descent Lab')")
 
 
-def test_2g_the_projects_own_readme_is_not_a_weather_table():
+def test_the_projects_own_readme_is_not_a_weather_table():
     line = one_error_line(*run_main("fit", REPO / "README.md"))
     assert "does not look like a weather table" in line and len(line) < 200
 
 
-def test_2c_an_empty_tmax_column_is_one_clear_error(tmp_path):
+def test_an_empty_tmax_column_is_one_clear_error(tmp_path):
     days = pd.date_range("2020-01-01", periods=30).strftime("%Y-%m-%d")
     path = tmp_path / "no_tmax.csv"
     path.write_text("date,tmax,tmin\n" + "".join(f"{d},,{i % 5}\n" for i, d in enumerate(days)))
