@@ -135,6 +135,7 @@ def chart_spec(d: DescentData, *, presenter: bool = False) -> dict:
     return {
         "version": VERSION, "rules": dict(RULES), "number": NUMBER, "geometry": GEOMETRY,
         "fonts": {k: round(v * scale) for k, v in FONTS.items()}, "font_family": FONT_FAMILY,
+        "fonts_stacked": dict(FONTS),  # a phone (stacked panels) keeps normal type, even in presenter mode
         "ink": INK, "clear": CLEAR, "note_colour": VERMILLION_TEXT, "axis": AXIS, "grad_axis": GRAD_AXIS,
         "underlay": UNDERLAY,
         "traces": traces, "moving": list(MOVING), "behaviour": BEHAVIOUR,

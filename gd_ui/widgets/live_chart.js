@@ -7,6 +7,7 @@ function axis(spec, extra, title) {
 }
 
 function layoutFor(spec, S, k, view) {
+  if (view.stacked && spec.fonts_stacked) spec = { ...spec, fonts: spec.fonts_stacked };  // a phone: normal type
   const r = S.ranges[k], g = spec.geometry, t = spec.texts, f = spec.fonts, stacked = view.stacked;
   const top = S.follow ? g.margin.t_follow : g.margin.t;
   let dom;

@@ -187,10 +187,7 @@ def test_on_a_phone_the_nudge_buttons_step_the_rate(page: Page):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("query", ["", pytest.param("&present=1", marks=pytest.mark.xfail(
-    strict=True, reason="known gap: since the one-renderer merge the chart's fonts come from a Python "
-    "spec built for presenter mode (×1.3), which a phone opening ?present=1 also gets; the page's CSS "
-    "is the phone's, the chart's type is not"))], ids=["normal", "present"])
+@pytest.mark.parametrize("query", ["", "&present=1"], ids=["normal", "present"])
 @pytest.mark.browser_context_args(viewport=PHONE, has_touch=True, is_mobile=True)
 def test_a_diverged_chart_on_a_phone_keeps_every_text_inside(page: Page, query: str):
     """Notes, titles and tick labels inside the chart's box and the screen; ``?present=1`` on a phone is the
