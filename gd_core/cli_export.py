@@ -43,6 +43,7 @@ def view_from_args(args) -> RunView:
     station = f", station {report.station}" if report.station else ""
     return RunView(result.frame, tuple(args.predictors), args.target, bool(args.standardize),
                    tuple(float(v) for v in w0), float(b0), float(args.lr), int(args.epochs), fill=args.fill,
+                   max_fill_days=args.max_fill_days,
                    schedule=schedule.to_dict() if schedule is not None else None, units=dict(report.units),
                    source=f"{Path(args.file).name} ({report.format}{station})")
 

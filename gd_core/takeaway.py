@@ -51,6 +51,7 @@ class RunView:
     lr: float
     epochs: int
     fill: str = "ffill"
+    max_fill_days: int | None = None  # bridge only gaps of at most this many days (the app: 7); None: all
     schedule: dict | None = None  # Schedule.to_dict(); None: the rate is constant (lr every epoch)
     units: dict = field(default_factory=dict)  # {"temperature": "C"|"F"|None, "rain": "mm"|"in"|None}
     source: str = ""  # where the table came from, one line of plain text (README only: user text)
@@ -93,7 +94,8 @@ def prepare(view: RunView) -> Prepared:
         raise ValueError(f"the learning rate must be a finite number > 0, got {view.lr!r}")
     if int(view.epochs) != view.epochs or view.epochs < 0:
         raise ValueError(f"epochs must be a whole number ≥ 0, got {view.epochs!r}")
-    problem = make_problem(view.frame, view.predictors, view.target, fill=view.fill)
+    problem = make_problem(view.frame, view.predictors, view.target, fill=view.fill,
+                           max_fill_days=view.max_fill_days)
     exp = Experiment.build(problem, standardize=view.standardize)
     if len(view.w0) != problem.n_features:
         raise ValueError(f"the start has {len(view.w0)} weights for {problem.n_features} predictors")

@@ -133,9 +133,37 @@ def target_columns(prep) -> tuple[str, ...]:
     return tuple(dict.fromkeys(columns + ([own] if own in v.frame.columns else [])))
 
 
+BRIDGE_CODE = """\
+MAX_FILL_DAYS = {days}  # fill a gap only when it spans at most this many calendar days
+
+
+def short_gaps(values):
+    \"\"\"True where a value is missing inside a gap of at most MAX_FILL_DAYS days (after a value).\"\"\"
+    days = pd.Series(pd.DatetimeIndex(values.index), index=values.index)
+    known = days.where(values.notna().to_numpy())
+    before, after = known.ffill(), known.bfill()
+    end = after.fillna(days.iloc[-1] + pd.Timedelta(days=1))  # a gap at the end runs to the last day
+    span = (end - before).dt.days - 1
+    return (values.isna() & before.notna() & (span <= MAX_FILL_DAYS)).to_numpy()
+
+
+{fill_line}
+for column in data.columns:  # longer gaps stay missing: those days are left out below
+    data[column] = data[column].where(data[column].notna() | ~short_gaps(data[column]), filled[column])"""
+
+
+def bridged(fill_line: str, fill_words: str, days: int) -> tuple[str, str]:
+    """The fill line limited to gaps of at most ``days`` calendar days, as ``gd_core.data.fill_missing``."""
+    line = fill_line.replace("data = data.", "filled = data.", 1)
+    return (BRIDGE_CODE.format(days=days, fill_line=line),
+            f"{fill_words} Only gaps of at most {days} days are filled; longer ones stay missing.")
+
+
 def target(prep) -> Step:
     v, source = prep.view, prep.source_column
     fill_line, fill_words = FILL_CODE[v.fill]
+    if v.max_fill_days is not None and v.fill != "drop":
+        fill_line, fill_words = bridged(fill_line, fill_words, int(v.max_fill_days))
     lines = [f"data = weather[list(dict.fromkeys(PREDICTORS + {list(target_columns(prep))!r}))]"
              "  # the columns used", fill_line]
     if source is not None:

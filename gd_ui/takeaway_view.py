@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import nbformat
 
+from gd_core.data import MAX_FILL_DAYS
 from gd_core.takeaway import NOTEBOOK, RunView, notebook, prepare, run_zip
 from gd_ui.datasets import Dataset
 
@@ -20,6 +21,7 @@ def view_of(dataset: Dataset, model, w0, b0: float, lr: float, epochs: int, sche
     sched = None if schedule is None or schedule.is_constant(int(epochs)) else schedule.to_dict()
     return RunView(dataset.frame, tuple(model.predictors), model.target, bool(model.standardize),
                    tuple(float(v) for v in w0), float(b0), float(lr), int(epochs), fill=PLAIN_FILL,
+                   max_fill_days=MAX_FILL_DAYS,
                    schedule=sched,
                    units={"temperature": dataset.temperature_unit, "rain": dataset.rain_unit},
                    source=f"{dataset.label}. {dataset.note}".strip())

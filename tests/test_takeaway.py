@@ -136,6 +136,30 @@ def test_every_gap_strategy_reproduces_fit_in_the_script(tmp_path, fill):
     assert_same_run(got, fit_json(*args))
 
 
+def gappy_file(folder: Path) -> Path:
+    """Seattle as a tidy CSV with a 20-day hole in tmax and a 3-day hole in tmin."""
+    frame = read_weather_csv(SEATTLE).head(600).copy()
+    frame.iloc[100:120, frame.columns.get_loc("tmax")] = np.nan
+    frame.iloc[300:303, frame.columns.get_loc("tmin")] = np.nan
+    path = folder / "gappy.csv"
+    frame.rename_axis("date").to_csv(path)
+    return path
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fill", ["ffill", "interpolate"])
+def test_a_fill_limit_is_the_apps_in_the_script(tmp_path, fill):
+    """The app bridges gaps of at most 7 days only (a longer gap is left out): so does the exported code."""
+    args = (str(gappy_file(tmp_path)), "--predictors", "tmax,tmin", "--fill", fill, "--max-fill-days", "7",
+            "--lr", "1e-4", "--epochs", "500")
+    limited, unlimited = fit_json(*args), fit_json(*args[:5], *args[7:])
+    assert limited["weights"] != unlimited["weights"]  # the limit changes the run: the case can fail
+    folder = exported(tmp_path, *args)
+    assert "MAX_FILL_DAYS = 7" in (folder / "descent.py").read_text()
+    got, _ = run_script(folder)
+    assert_same_run(got, limited)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("target", [("--target", "tmin_tomorrow", "--predictors", "tmax,tmin"),
                                     ("--target", "tmin", "--predictors", "tmax,rain"),
