@@ -26,7 +26,7 @@ from gd_ui.chart import bundle
 from gd_ui.chart.live_payload import run_json, scene_json, table_blob
 from gd_ui.chart.offline import offline_html
 from gd_ui.chart.scene import scene
-from gd_ui.chart.spec import chart_spec
+from gd_ui.chart.spec import GEOMETRY, chart_spec
 from gd_ui.chart.views import descent_data
 from gd_ui.widgets import sidebar
 from gd_ui.widgets.cache import FRAMES
@@ -182,5 +182,6 @@ def finished_chart(f: Frame, history, *, key: str, height: int) -> None:
                                    shown=f.model.shown, presenter=f.on_stage,
                                    spec=chart_spec(data, presenter=f.on_stage),
                                    height=height,
-                                   stacked_height=int(height * 1.3), summary=exports.descent_summary(data)),
+                                   stacked_height=max(int(height * 1.3), GEOMETRY["stacked_height"]),
+                                   summary=exports.descent_summary(data)),
           on_failed_change=_on_failed)
