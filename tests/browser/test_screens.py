@@ -162,8 +162,16 @@ def test_the_gap_choice_survives_a_station_change(page: Page, tmp_path):
     expect(main).to_contain_text("What was detected", timeout=RERUN_TIMEOUT_MS)
     wait_idle(page)
     page.get_by_text("Correct the detection").click()
-    page.get_by_role("combobox", name=re.compile("Station")).click()
-    page.get_by_role("option", name="USW0002").click()
+    station, option = page.get_by_role("combobox", name=re.compile("Station")), page.get_by_role(
+        "option", name="USW0002")
+    for _ in range(4):  # a click while the page settles can leave the list closed: open it again
+        station.click()
+        try:
+            expect(option).to_be_visible(timeout=5000)
+            break
+        except AssertionError:
+            wait_idle(page)
+    option.click()
     expect(main).to_contain_text("USW0002", timeout=RERUN_TIMEOUT_MS)
     wait_idle(page)
     checked = page.locator('[data-testid="stRadio"]').get_by_role("radio", checked=True)
