@@ -172,21 +172,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def load_frame(args):
-    """Read a weather file for the CLI, in any format the importer knows, with the corrections given."""
-    return read_weather(args).frame
-
-
-def fit_report(args) -> dict:
-    """Import, build the problem, descend, and gather the JSON report (numbers may be inf/nan)."""
-    frame = load_frame(args)
-    problem = make_problem(frame, args.predictors, args.target, fill=args.fill,
+def fit_start(args):
+    """What ``fit`` (and ``export``) start from: the import (any format the importer knows, with the
+    corrections given), the problem, the experiment, and the start (w0, b0) in the model's space."""
+    result = read_weather(args)
+    problem = make_problem(result.frame, args.predictors, args.target, fill=args.fill,
                            max_fill_days=args.max_fill_days)
     exp = Experiment.build(problem, standardize=args.standardize)
     if args.w0 is not None and len(args.w0) not in (1, problem.n_features):
         raise ValueError(f"--w0 has {len(args.w0)} values for {problem.n_features} predictors: "
                          f"give {problem.n_features} or one")
     w0, b0 = exp.initial(args.init, args.w0, args.b0)
+    return result, problem, exp, w0, b0
+
+
+def fit_report(args) -> dict:
+    """Import, build the problem, descend, and gather the JSON report (numbers may be inf/nan)."""
+    _, problem, exp, w0, b0 = fit_start(args)
     schedule = schedule_from(args)
     # A rate so large that η·λ overflows is a run that diverges on its first step: the history says
     # so (diverged_at=1, last finite state kept); the overflow itself is not an error worth a warning.

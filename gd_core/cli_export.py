@@ -10,10 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from gd_core.cli_inspect import read_weather
 from gd_core.cli_schedule import schedule_from
-from gd_core.data import make_problem
-from gd_core.experiment import Experiment
 from gd_core.takeaway import RunView, prepare, write_run
 
 
@@ -31,13 +28,9 @@ def add_export_command(sub, fit) -> None:
 
 def view_from_args(args) -> RunView:
     """The view ``fit`` runs for these options: same import, problem, start and checks."""
-    result = read_weather(args)  # with fit's correction flags, which export copies
-    problem = make_problem(result.frame, args.predictors, args.target, fill=args.fill)
-    exp = Experiment.build(problem, standardize=args.standardize)
-    if args.w0 is not None and len(args.w0) not in (1, problem.n_features):
-        raise ValueError(f"--w0 has {len(args.w0)} values for {problem.n_features} predictors: "
-                         f"give {problem.n_features} or one")
-    w0, b0 = exp.initial(args.init, args.w0, args.b0)
+    from gd_core.cli import fit_start  # cli imports this module to add the command
+
+    result, _, _, w0, b0 = fit_start(args)  # with fit's correction flags, which export copies
     schedule = schedule_from(args)
     report = result.report
     station = f", station {report.station}" if report.station else ""

@@ -13,7 +13,7 @@ from gd_ui.chart.scene import RULES, scene
 from gd_ui.chart.views import descent_data
 
 JS = "\n".join((REPO / "gd_ui" / "widgets" / name).read_text(encoding="utf-8")
-               for name in ("live_scene.js", "live_chart.js"))  # the one component module
+               for name in ("live_shared.js", "live_scene.js", "live_chart.js"))  # the one component module
 # Numbers the JS may write: indices, the three panels, the quadratic's own 2 (L + 2Δg + Δ²h), a power of ten.
 ALLOWED_NUMBERS = {"0", "1", "2", "3", "10"}
 

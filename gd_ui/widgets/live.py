@@ -38,9 +38,17 @@ STATIC = HERE.parent.parent / "static"  # served at app/static/ (server.enableSt
 KEY, FAILED = "live", "_live_failed"
 FILL_SLACK_PX = 14  # presenter mode: room left under the chart at the window's foot
 CSS = (HERE / "live.css").read_text(encoding="utf-8")
-TABLE_JS = (HERE / "live_table.js").read_text(encoding="utf-8")
-# One component module from two files: the arithmetic (live_scene.js), then the drawing (live_chart.js).
-CHART_JS = "\n".join((HERE / name).read_text(encoding="utf-8") for name in ("live_scene.js", "live_chart.js"))
+
+
+def _module(*names: str) -> str:
+    """One component module from files of this folder, in order."""
+    return "\n".join((HERE / name).read_text(encoding="utf-8") for name in names)
+
+
+# Both components start with the shared state and plotly.js loader (live_shared.js); the chart is its
+# arithmetic (live_scene.js), then its drawing (live_chart.js).
+TABLE_JS = _module("live_shared.js", "live_table.js")
+CHART_JS = _module("live_shared.js", "live_scene.js", "live_chart.js")
 TABLE = st.components.v2.component("descent_lab_table", js=TABLE_JS, isolate_styles=False)
 CHART = st.components.v2.component("descent_lab_live", css=CSS, js=CHART_JS, isolate_styles=False)
 OFFLINE_HEIGHT = 620

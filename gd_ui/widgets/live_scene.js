@@ -1,6 +1,6 @@
-// Descent Lab — the live chart's arithmetic (part 1 of 2; gd_ui/widgets/live.py joins it to
-// live_chart.js into one component module): plotly.js loading, numbers as the spec spells them, a run
-// from the rate table, and the scene rules of gd_ui/chart/scene.py. No drawing here.
+// Descent Lab — the live chart's arithmetic (gd_ui/widgets/live.py joins live_shared.js, this file and
+// live_chart.js into one component module): numbers as the spec spells them, a run from the rate
+// table, and the scene rules of gd_ui/chart/scene.py. No drawing here.
 // Descent Lab — the three-panel chart, the only drawing of it: (a) the data and the fit line, (b) the loss
 // as one weight varies, (c) that slice's gradient. It follows the learning-rate, initial-weight and
 // initial-bias sliders while they move, without asking the server.
@@ -11,9 +11,8 @@
 // epochs and the quadratic seen from original units (gd_ui/chart/live_payload.py: original_maps); a run
 // from a start θ₀ is θₖ = opt + U·(pₖ ⊙ z₀) with z₀ = V·(θ₀ − opt): look-ups and products. The scene rules
 // are gd_ui/chart/scene.py's, held to it by tests/browser/test_chart_parity.py.
-const G = (window.__descentLab = window.__descentLab || { tables: new Map(), waiters: new Map() });
 
-// --- the table and plotly.js ---------------------------------------------------------------------------
+// --- the table -----------------------------------------------------------------------------------------
 function tableFor(digest) {
   if (G.tables.has(digest)) return Promise.resolve(G.tables.get(digest));
   return new Promise((resolve) => {
@@ -23,23 +22,6 @@ function tableFor(digest) {
   });
 }
 
-// plotly.js, once per page: whichever of this and live_table.js runs first defines the loader (the page
-// may start loading plotly.js before this chart mounts: gd_ui/widgets/live.py, preload).
-G.loadPlotly = G.loadPlotly || function (src) {
-  // Our own bundle even when the page already has a window.Plotly (Streamlit's charts may set one):
-  // the pinned version is the one the chart is tested with. The offline page inlines it (no src).
-  if (!src) return window.Plotly ? Promise.resolve(window.Plotly) : Promise.reject(new Error("plotly.js is not served by this app"));
-  if (!G.plotly) {
-    G.plotly = new Promise((resolve, reject) => {
-      const script = document.createElement("script");
-      script.src = src;
-      script.onload = () => (window.Plotly ? resolve(window.Plotly) : reject(new Error("no Plotly")));
-      script.onerror = () => { G.plotly = null; script.remove(); reject(new Error("plotly.js did not load from " + src)); };
-      document.head.appendChild(script);
-    });
-  }
-  return G.plotly;
-};
 const loadPlotly = (src) => G.loadPlotly(src);
 
 // --- words and numbers, as the spec spells them (gd_ui/formats.py) -----------------------------------

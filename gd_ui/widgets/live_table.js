@@ -2,24 +2,6 @@
 // The bytes are gd_ui/chart/live_payload.py's DLT1 layout: magic, header length, JSON header, then typed arrays.
 // Given a URL instead (a string, sent as soon as the page opens), it starts loading plotly.js, so that the
 // download and the parsing run while the server is still computing the page.
-const G = (window.__descentLab = window.__descentLab || { tables: new Map(), waiters: new Map() });
-
-// The same loader as live_chart.js's: whichever runs first defines it.
-G.loadPlotly = G.loadPlotly || function (src) {
-  // Our own bundle even when the page already has a window.Plotly (Streamlit's charts may set one):
-  // the pinned version is the one the chart is tested with. The offline page inlines it (no src).
-  if (!src) return window.Plotly ? Promise.resolve(window.Plotly) : Promise.reject(new Error("plotly.js is not served by this app"));
-  if (!G.plotly) {
-    G.plotly = new Promise((resolve, reject) => {
-      const script = document.createElement("script");
-      script.src = src;
-      script.onload = () => (window.Plotly ? resolve(window.Plotly) : reject(new Error("no Plotly")));
-      script.onerror = () => { G.plotly = null; script.remove(); reject(new Error("plotly.js did not load from " + src)); };
-      document.head.appendChild(script);
-    });
-  }
-  return G.plotly;
-};
 
 function decode(bytes) {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

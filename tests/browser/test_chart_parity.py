@@ -48,6 +48,12 @@ def plotly_js() -> str:
     return plotly_source().read_text(encoding="utf-8")
 
 
+def table_js() -> str:
+    from gd_ui.widgets.live import TABLE_JS  # the module the app mounts
+
+    return TABLE_JS
+
+
 def chart_js() -> str:
     from gd_ui.widgets.live import CHART_JS  # the module the app mounts
 
@@ -84,7 +90,7 @@ def case_page(case, index=0):
                        summary="Chart summary: (the server's sentence)")
     html = offline_html(title=f"parity {case}", table=blob.data, payload=payload, plotly_js=plotly_js(),
                         chart_js=chart_js(),
-                        table_js=(WIDGETS / "live_table.js").read_text(encoding="utf-8"),
+                        table_js=table_js(),
                         css=(WIDGETS / "live.css").read_text(encoding="utf-8"))
     return SimpleNamespace(exp=exp, dataset=dataset, labels=labels, base=base, html=html, index=index)
 

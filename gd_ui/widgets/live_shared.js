@@ -1,0 +1,21 @@
+// Descent Lab — what the live chart's two components share (gd_ui/widgets/live.py puts this first in
+// each): the page-wide state and the plotly.js loader. Whichever component runs first defines them;
+// the page may start loading plotly.js before the chart mounts (live.py, preload).
+const G = (window.__descentLab = window.__descentLab || { tables: new Map(), waiters: new Map() });
+
+// plotly.js, once per page.
+G.loadPlotly = G.loadPlotly || function (src) {
+  // Our own bundle even when the page already has a window.Plotly (Streamlit's charts may set one):
+  // the pinned version is the one the chart is tested with. The offline page inlines it (no src).
+  if (!src) return window.Plotly ? Promise.resolve(window.Plotly) : Promise.reject(new Error("plotly.js is not served by this app"));
+  if (!G.plotly) {
+    G.plotly = new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = src;
+      script.onload = () => (window.Plotly ? resolve(window.Plotly) : reject(new Error("no Plotly")));
+      script.onerror = () => { G.plotly = null; script.remove(); reject(new Error("plotly.js did not load from " + src)); };
+      document.head.appendChild(script);
+    });
+  }
+  return G.plotly;
+};
