@@ -27,6 +27,22 @@ def md_text(value: object, limit: int = 200) -> str:
     return _LINK_GLUE.sub(r"\1" + ZWSP, _PUNCT.sub(r"\\\1", text))
 
 
+NUMBER_TEXT = re.compile(r"[-+]?(\d[\d,]*(\.\d*)?|\.\d+)([eE][-+]?\d+)?%?|[-+]?inf|nan|")
+
+
+def markdown_table(frame: pd.DataFrame, corner: str = "") -> str:
+    """``frame`` (text cells) as a markdown table: its index as the first column, numbers right-aligned.
+    Labels and any cell that is not a plain number are :func:`md_text` (shown literally)."""
+    def cell(value) -> str:
+        text = str(value)
+        return text if NUMBER_TEXT.fullmatch(text) else md_text(text, limit=80)
+    head = "| " + " | ".join([md_text(corner, 80)] + [md_text(c, 80) for c in frame.columns]) + " |"
+    rule = "|:--|" + "--:|" * len(frame.columns)
+    rows = ["| " + " | ".join([md_text(label, 80)] + [cell(v) for v in row]) + " |"
+            for label, row in zip(frame.index, frame.itertuples(index=False), strict=True)]
+    return "\n".join([head, rule, *rows])
+
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -130,8 +130,21 @@ def open_link(page: str = "app.py", query: dict | None = None):
 
 
 def specs(at) -> list[dict]:
-    """Every Plotly chart of an AppTest run, as ``{"data", "layout", "frames"}``."""
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    """Every Plotly chart of an AppTest run, as ``{"data", "layout", "frames"}``: Streamlit's charts, then
+    the figures drawn by the app's own plotly.js (``gd_ui/widgets/plain_chart.py``), in page order each."""
+    plain = [json.loads(json.loads(e.proto.json)["figure"])
+             for e in at.get("bidi_component") if e.proto.component_name == "descent_lab_plain"]
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")] + plain
+
+
+def numbers(at):
+    """The Playground's numbers (a markdown table under "The numbers") as a DataFrame of its text cells."""
+    import pandas as pd
+
+    table = next(m.value for m in at.markdown if m.value.startswith("|  | descent | optimum |"))
+    rows = [[c.strip().replace("\\", "") for c in line.strip("|").split("|")]
+            for line in table.splitlines() if not line.startswith("|:--")]
+    return pd.DataFrame([r[1:] for r in rows[1:]], index=[r[0] for r in rows[1:]], columns=rows[0][1:])
 
 
 def live(at, key: str = "live") -> dict | None:

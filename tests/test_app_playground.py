@@ -8,7 +8,7 @@ import logging
 
 import numpy as np
 import pytest
-from conftest import decode_table, experiment_of, live, live_table, open_page, specs, status_box
+from conftest import decode_table, experiment_of, live, live_table, numbers, open_page, specs, status_box
 
 from gd_core.rate_grid import endings, rate_table
 from gd_ui.state import DEFAULT_B0, DEFAULT_W0
@@ -39,7 +39,10 @@ def test_page_loads_with_the_live_chart_the_status_and_the_numbers():
     assert chart["summary"].startswith("Chart summary:")
     assert chart["plotly"].startswith("app/static/plotly-") and chart["plotly"].endswith(".min.js")
     assert len(specs(at)) == 1  # the loss per epoch; the three panels are the live chart
-    assert at.table  # the numbers
+    table = numbers(at)  # the numbers, beside the optimum and the baseline
+    assert list(table.columns) == ["descent", "optimum", "baseline"]
+    optimum = experiment_of().optimum.train
+    assert float(table.loc["training MSE", "optimum"]) == pytest.approx(optimum, rel=1e-4)
 
 
 def test_the_rate_table_is_the_core_at_every_grid_rate():

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs
 
 import numpy as np
 import pytest
-from conftest import experiment_of, live, status_box
+from conftest import experiment_of, live, specs, status_box
 from streamlit.testing.v1 import AppTest
 
 from gd_core.descent import gradient_descent
@@ -226,7 +226,7 @@ def test_preset_links_open_runs_in_the_zones_they_claim(params):
 
 def test_predict_then_reveal():
     at = fresh(predict="true")
-    assert not at.get("plotly_chart") and not live(at) and not status_box(at)  # nothing gives it away
+    assert not specs(at) and not live(at) and not status_box(at)  # nothing gives it away
     labels = [p.proto.label for p in at.get("page_link") if "lr=" in p.proto.query_string]
     assert all(label.startswith("rate ") for label in labels)  # presets named neutrally while asking
     assert at.button(key="play_reveal").disabled
@@ -235,7 +235,7 @@ def test_predict_then_reveal():
     box = status_box(at)
     assert box["verdict"].startswith("Not quite: you said “diverge”; it converges. A good step size")
     assert "converging" in box["numbers"]  # the reveal's numbers behind "Why, in numbers"
-    assert live(at) and len(at.get("plotly_chart")) == 1
+    assert live(at) and len(specs(at)) == 1  # the live chart and the loss per epoch
     # A new rate is a new question.
     lr = at.select_slider(key="lr")
     lr.set_value(lr.options[-1]).run()
@@ -253,5 +253,5 @@ def test_export_buttons_and_chart_summaries():
     assert labels == ["Trajectory (CSV)", "Fit (JSON)", "Animation (HTML)", "Notebook + script (.zip)"]
     assert all(b.proto.deferred_file_id for b in at.get("download_button"))  # built only when clicked
     summaries = [c.value for c in at.caption if c.value.startswith("Chart summary:")]
-    assert len(summaries) == len(at.get("plotly_chart")) == 1  # the loss chart's; the live chart
+    assert len(summaries) == len(specs(at)) == 1  # the loss chart's; the live chart
     assert live(at)["summary"].startswith("Chart summary:")  # carries its own, as its description

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from conftest import REPO
+from conftest import REPO, numbers
 from streamlit.testing.v1 import AppTest
 
 from gd_ui.verdict import baseline_sentence
@@ -25,7 +25,7 @@ def test_the_sentence_says_beats_or_not_with_the_numbers():
 def test_the_playground_shows_it_with_the_tables_numbers():
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
     assert not at.exception
-    table = at.table[0].value
+    table = numbers(at)
     fit, base = float(table.loc["test MSE", "descent"]), float(table.loc["test MSE", "baseline"])
     said = [m.value for m in at.markdown if "“tomorrow = today” (MSE" in m.value]
     assert len(said) == 1 and ("it beats the baseline" in said[0]) == (fit < base)

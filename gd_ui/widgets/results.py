@@ -14,13 +14,11 @@ from gd_ui.chart.views import numbers_table
 from gd_ui.figures.loss import loss_figure
 from gd_ui.figures.present import restyle
 from gd_ui.formats import sci
-from gd_ui.safe import md_text
+from gd_ui.safe import markdown_table, md_text
 from gd_ui.verdict import run_sentence
-from gd_ui.widgets import live
+from gd_ui.widgets import live, plain_chart
 from gd_ui.widgets.frame import Frame
 from gd_ui.widgets.run_download import code_download
-
-CONFIG = {"displaylogo": False, "displayModeBar": False}
 
 
 def loss_and_numbers(f: Frame, history: History) -> None:
@@ -30,14 +28,13 @@ def loss_and_numbers(f: Frame, history: History) -> None:
         st.subheader("Loss per epoch")
         base = f.exp.baseline["valid"] if f.exp.baseline else None
         summary = exports.loss_summary(history, f.exp.optimum.train, base)
-        st.plotly_chart(_loss_chart(f, history, base), width="stretch", key="loss", config=CONFIG,
-                        alt=summary)
+        plain_chart.plain_chart(_loss_chart(f, history, base), key="loss", alt=summary)
         st.caption(summary)
     with right:
         st.subheader("The numbers")
         st.caption(f"Descent after {history.epochs_run:,} epochs, the closed-form least-squares optimum "
                    "on the training split, and the baseline “tomorrow's tmax = today's”.")
-        st.table(numbers_table(f.exp, history))
+        st.markdown(markdown_table(numbers_table(f.exp, history)))  # labels escaped, numbers as text
         verdict = run_sentence(f.exp, history)
         if verdict:
             st.markdown(verdict)  # numbers and fixed words only: no user text
@@ -61,7 +58,7 @@ def _loss_chart(f: Frame, history: History, base: float | None):
         if hit is not None and hit[0]() is history and hit[1] == f.on_stage:
             return hit[2]
     chart = loss_figure(history, optimum_loss=f.exp.optimum.train, baseline=base)
-    chart = restyle(chart) if f.on_stage else chart
+    chart = plain_chart.prepared(restyle(chart) if f.on_stage else chart)
     with _LOCK:
         _CHARTS[id(history)] = (weakref.ref(history), f.on_stage, chart)
         while len(_CHARTS) > _CHARTS_KEPT:
