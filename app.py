@@ -28,9 +28,8 @@ def main() -> None:
     if class_student.student_view() or poll.student_view():  # ?join=CODE / ?poll=CODE: a phone
         return
     class_teacher.before_page()
-    f = frame.open_page("playground")
+    f = frame.open_page("playground", early=live.preload)  # plotly.js loads while the page is computed
     stage.styles(f.on_stage)
-    live.preload()  # plotly.js loads while the rest of the page is computed
     predict, asking, row = classroom.presets_row(f)
     if class_teacher.panel(f, row):  # a class runs: its Reveal is the one gate
         predict = asking = False
@@ -49,7 +48,6 @@ def main() -> None:
     live.live_chart(f, history, list(f.run.rates), stage.CHART_FLOOR_PX if f.on_stage else NORMAL_CHART_PX,
                     fill=f.on_stage)
     with st.container(key="dl_more"):  # on a phone: after the chart and the presets
-        schedule_view.strip(f, history)
         if not f.on_stage:
             preset = classroom.active_preset(f)
             st.caption(INTRO if preset is None else f"Preset “{preset.label}”: {preset.claim} {INTRO}")

@@ -155,16 +155,20 @@ def main() -> None:
             seconds, _, redraws = drag(page, args.slider, fractions[::-1], wait_each=False)
             free.append(redraws / seconds)
             settle.append(release(page))
-        play = []  # Play at normal speed from epoch 0: frames drawn per second
+        play = []  # Play at normal speed from the first frame: frames drawn per second
         for _ in range(args.repeats):
             page.select_option('.dl-live [data-role="speed"]', "normal")
+            page.evaluate("""() => { const f = document.querySelector('.dl-live [data-role="frame"]');
+                f.value = '0'; f.dispatchEvent(new Event('input')); }""")  # stops any Play, shows frame 0
+            page.wait_for_timeout(200)
             before = page.evaluate("() => window.__descentLab.redraws")
             page.click('.dl-live [data-role="play"]')
             started = time.perf_counter()
-            page.wait_for_timeout(2500)
+            page.wait_for_timeout(2000)  # 200 recorded epochs at 20 ms each last 4 s: it is still playing
             play.append((page.evaluate("() => window.__descentLab.redraws") - before)
                         / (time.perf_counter() - started))
-            page.click('.dl-live [data-role="play"]')  # pause
+            if page.get_attribute('.dl-live [data-role="play"]', "aria-pressed") == "true":
+                page.click('.dl-live [data-role="play"]')  # pause
         browser.close()
     print(f"slider {args.slider}: {args.repeats} × 2 drags of 24 steps, headless Chromium (software WebGL)")
     print(f"  step by step (every step drawn): median {statistics.median(stepwise):.1f} redraws/s, "

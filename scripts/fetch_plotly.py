@@ -1,13 +1,13 @@
 """Fetch the live chart's plotly.js: plotly's own smaller official bundle, pinned by version and hash.
 
-The live chart draws ``scatter`` and ``scattergl`` traces only, so it loads ``plotly.js-gl2d-dist-min``
-(scatter, scattergl, splom, parcoords: 1.6 MB) instead of the full 4.8 MB bundle inside the plotly
-wheel. The other pages' charts (``st.plotly_chart``) use the plotly.js built into Streamlit's own
-JavaScript, so they are unaffected. This script downloads the package from the npm registry,
-checks the tarball's and the file's SHA-256 against the pins in ``gd_ui/chart/bundle.py``, and writes
-``vendor/plotly-gl2d.min.js`` (not committed). The
-app serves it itself (no CDN). Without it — no network at install time, a failed check — the app falls
-back to the wheel's full bundle and says so in its log.
+The live chart draws ``scatter`` traces only (its data points too, as SVG), so it loads
+``plotly.js-basic-dist-min`` (scatter, bar, pie: 1.1 MB) instead of the 4.8 MB one in the plotly wheel;
+the Playground's other charts (loss per epoch, a schedule's strip) use it too. The other pages' charts
+(``st.plotly_chart``) use the plotly.js built into Streamlit's own JavaScript, so they are unaffected.
+This script downloads the package from the npm registry, checks the tarball's and the file's SHA-256
+against the pins in ``gd_ui/chart/bundle.py``, and writes ``vendor/plotly-basic.min.js`` (not committed).
+The app serves it itself (no CDN). Without it — no network at install time, a failed check — the app
+falls back to the wheel's full bundle and says so in its log.
 
     .venv/bin/python scripts/fetch_plotly.py [--force]
 

@@ -1,5 +1,7 @@
-"""Which plotly.js the live chart loads: plotly's own gl2d bundle (scatter and scattergl, the only trace
-types the chart draws), pinned by version and hash; scripts/fetch_plotly.py fetches it from the npm
+"""Which plotly.js the live chart (and the Playground's other charts, gd_ui/widgets/plain_chart.py) loads:
+plotly's own basic bundle (scatter, bar, pie: 1.1 MB; the charts draw scatter only — the data points
+too, as SVG, drawn once per panel geometry, not as WebGL, whose set-up in a software renderer cost more
+than the whole first draw), pinned by version and hash; scripts/fetch_plotly.py fetches it from the npm
 registry into vendor/. Without it, the plotly wheel's full bundle. Pure (paths and hashes)."""
 
 from __future__ import annotations
@@ -8,12 +10,12 @@ import hashlib
 import importlib.util
 from pathlib import Path
 
-PACKAGE, VERSION = "plotly.js-gl2d-dist-min", "3.7.0"
-TARBALL_SHA256 = "e4dbdcdfb428eb7b5d66b2ee4a6285cfd4f81d1f9aeffe410bc372fcf5dc1ee9"
-BUNDLE_SHA256 = "d396c0d59e2844a167dc4aca8469fe1653060cb105f4d7cbd47b3c7788b1e750"
-MEMBER = "package/plotly-gl2d.min.js"
+PACKAGE, VERSION = "plotly.js-basic-dist-min", "3.7.0"
+TARBALL_SHA256 = "671aa70a322bd6222a233be824d0f148c08f08c3cc64c85d1a409bd89d17a39d"
+BUNDLE_SHA256 = "c23b03591a6bdad0bd0f47a0c5c52305a5519812b73ce254be65cd841553c9c2"
+MEMBER = "package/plotly-basic.min.js"
 URL = f"https://registry.npmjs.org/{PACKAGE}/-/{PACKAGE}-{VERSION}.tgz"
-VENDORED = Path(__file__).resolve().parents[2] / "vendor" / "plotly-gl2d.min.js"
+VENDORED = Path(__file__).resolve().parents[2] / "vendor" / "plotly-basic.min.js"
 
 
 def full_bundle() -> Path:

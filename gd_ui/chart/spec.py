@@ -49,7 +49,7 @@ def _marker(colour: str) -> dict:
 
 # Plotly trace styles by role; the JS adds the numbers (x, y) and the per-chart names.
 TRACES = {
-    "points": {"type": "scattergl", "mode": "markers", "hoverinfo": "skip",
+    "points": {"type": "scatter", "mode": "markers", "hoverinfo": "skip",
                "marker": {"size": 4, "color": SKY, "opacity": 0.45}},
     "optimum": {"type": "scatter", "mode": "lines", "line": {"color": GREEN, "dash": "dot", "width": 2},
                 "xaxis": "x2", "yaxis": "y2"},
@@ -75,6 +75,25 @@ AXIS = {"gridcolor": GRID, "linecolor": AXIS_LINE, "showline": True, "ticks": "o
         "tickfont": {"color": INK}, "exponentformat": "power", "ticklabeloverflow": "allow"}
 GRAD_AXIS = {"zeroline": True, "zerolinecolor": GREY, "zerolinewidth": 1}  # (c)'s zero: the axis draws it
 UNDERLAY = {"plot_bgcolor": "white", "paper_bgcolor": "white", "gridcolor": GRID}  # the points' own plot
+
+# The strip of a schedule's rate per epoch under the panels (gd_ui/chart/strip.py): the critical rate
+# dashed, the stretches where the step is too big shaded, the rate itself; log axes (the epochs' when long).
+STRIP = {
+    "height": 200, "margin": {"l": 78, "r": 16, "t": 34, "b": 44}, "y_ticks": 4,  # at most, a decade apart
+    "traces": {
+        "critical": {"type": "scatter", "mode": "lines", "hoverinfo": "skip",
+                     "line": {"color": GREY, "dash": "dash", "width": 2}},
+        "over": {"type": "scatter", "mode": "lines", "fill": "tonexty", "fillcolor": "rgba(213,94,0,0.3)",
+                 "line": {"width": 0}, "hoverinfo": "skip"},
+        "rate": {"type": "scatter", "mode": "lines", "hoverinfo": "skip", "line": {"color": INK, "width": 2}},
+    },
+    "log_axis": {"type": "log", "dtick": 1, "exponentformat": "power",
+                 "minor": {"ticks": "outside", "ticklen": 3}},
+    "floor_share": 1e-3,  # a rate 1000× under the critical one sits on the floor
+    "pad_below": 0.1, "pad_above": 0.15,  # decades of room under the floor and over the top
+    "note_bg": "rgba(255,255,255,0.8)", "diverged_colour": VERMILLION, "diverged_text": VERMILLION_TEXT,
+    "diverged_width": 2,
+}
 
 # What the chart does, not how it looks: Play's frame interval per speed (ms), the wait after the last
 # arrow key before the page follows (ms), the start sliders' ranges.
@@ -110,6 +129,10 @@ def texts(d: DescentData) -> dict:
                  "w0": "initial weight of {shown}", "w0_name": "Initial weight of {shown}",
                  "b0": "initial bias", "frame_value": "epoch {epoch}"},
         "rate_shown": "{rate} · {zone}",
+        "strip": {"title": "Learning rate per epoch: {kind}, peak η = {rate}{warmup}",
+                  "warmup": ", {epochs} warm-up epochs", "critical": "critical 2/λmax",
+                  "x": "epoch", "x_log": "epoch (log scale)", "y": "η per epoch",
+                  "diverged": "diverged at {epoch}"},
         "failed": "The live chart could not start: {error}",
     }
 
@@ -137,7 +160,7 @@ def chart_spec(d: DescentData, *, presenter: bool = False) -> dict:
         "fonts": {k: round(v * scale) for k, v in FONTS.items()}, "font_family": FONT_FAMILY,
         "fonts_stacked": dict(FONTS),  # a phone (stacked panels) keeps normal type, even in presenter mode
         "ink": INK, "clear": CLEAR, "note_colour": VERMILLION_TEXT, "axis": AXIS, "grad_axis": GRAD_AXIS,
-        "underlay": UNDERLAY,
+        "underlay": UNDERLAY, "strip": STRIP,
         "traces": traces, "moving": list(MOVING), "behaviour": BEHAVIOUR,
         "texts": texts(d), "legend": legend(d), "legend_shown": not presenter,
     }

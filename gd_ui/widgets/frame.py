@@ -74,10 +74,14 @@ class Frame:
     _box: object = None
 
 
-def open_page(key: str, *, needs: str = "run", header: bool = True) -> Frame:
-    """Set up page ``key`` of the registry and its sidebar up to ``needs`` (dataset, model or run)."""
+def open_page(key: str, *, needs: str = "run", header: bool = True, early=None) -> Frame:
+    """Set up page ``key`` of the registry and its sidebar up to ``needs`` (dataset, model or run).
+    ``early``: called right after the page's config, before anything else is drawn (the live chart's
+    plotly.js then starts loading while the browser is still rendering the sidebar)."""
     page = BY_KEY[key]
     st.set_page_config(page_title=f"Descent Lab · {page.label}", page_icon=PAGE_ICON, layout="wide")
+    if early is not None:
+        early()
     urlguard.guard_url()  # before any widget binds a URL parameter
     on_stage = presenter.presenter_mode()
     st.markdown(CSS, unsafe_allow_html=True)

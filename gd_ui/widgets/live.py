@@ -27,7 +27,9 @@ from gd_ui.chart.live_payload import run_json, scene_json, table_blob
 from gd_ui.chart.offline import offline_html
 from gd_ui.chart.scene import scene
 from gd_ui.chart.spec import GEOMETRY, chart_spec
+from gd_ui.chart.strip import strip_alt, strip_payload
 from gd_ui.chart.views import descent_data
+from gd_ui.schedule_words import KIND_LABELS
 from gd_ui.widgets import sidebar
 from gd_ui.widgets.cache import FRAMES
 from gd_ui.widgets.frame import Frame
@@ -40,15 +42,15 @@ FILL_SLACK_PX = 14  # presenter mode: room left under the chart at the window's 
 CSS = (HERE / "live.css").read_text(encoding="utf-8")
 
 
-def _module(*names: str) -> str:
+def module_text(*names: str) -> str:
     """One component module from files of this folder, in order."""
     return "\n".join((HERE / name).read_text(encoding="utf-8") for name in names)
 
 
 # Both components start with the shared state and plotly.js loader (live_shared.js); the chart is its
 # arithmetic (live_scene.js), then its drawing (live_chart.js).
-TABLE_JS = _module("live_shared.js", "live_table.js")
-CHART_JS = _module("live_shared.js", "live_scene.js", "live_chart.js")
+TABLE_JS = module_text("live_shared.js", "live_table.js")
+CHART_JS = module_text("live_shared.js", "live_scene.js", "live_chart.js")
 TABLE = st.components.v2.component("descent_lab_table", js=TABLE_JS, isolate_styles=False)
 CHART = st.components.v2.component("descent_lab_live", css=CSS, js=CHART_JS, isolate_styles=False)
 OFFLINE_HEIGHT = 620
@@ -59,11 +61,11 @@ OFFLINE_NOTE = ("Descent Lab, offline: the same live chart as the app's Playgrou
 
 
 def plotly_source() -> Path:
-    """The plotly.js the chart loads: the pinned gl2d bundle (``scripts/fetch_plotly.py``), else the plotly
+    """The plotly.js the chart loads: the pinned basic bundle (``scripts/fetch_plotly.py``), else the plotly
     wheel's full one (a warning in the server log)."""
     path, small = bundle.chosen()
     if not small:
-        LOG.warning("vendor/plotly-gl2d.min.js is missing or not the pinned %s@%s: the live chart loads the "
+        LOG.warning("vendor/plotly-basic.min.js is missing or not the pinned %s@%s: the live chart loads the "
                     "full plotly.js (4.8 MB). Run scripts/fetch_plotly.py.", bundle.PACKAGE, bundle.VERSION)
     return path
 
@@ -87,13 +89,16 @@ def plotly_url() -> str | None:
 
 
 PLOTLY_URL = plotly_url()
+# The page's first element: plain JavaScript that starts plotly.js through the shared loader (no component
+# module to fetch first). Fixed text: the URL is the app's own static path.
+PRELOAD = f"<script>{module_text('live_shared.js')}\nG.loadPlotly({PLOTLY_URL!r}).catch(() => {{}});</script>"
 
 
 def preload() -> None:
     """Start loading plotly.js in the browser now (call it as early as the page can): the download and
     its parsing then overlap the rest of the script run instead of following it."""
     if PLOTLY_URL and not st.session_state.get(FAILED):
-        TABLE(key="live_plotly", data=PLOTLY_URL, height=0)
+        st.html(PRELOAD, unsafe_allow_javascript=True)
 
 
 def committed(commit) -> dict:
@@ -151,8 +156,24 @@ def _payload(f: Frame, history, options: list[str], height: int, key: str):
         blob.digest, options.index(f.run.lr_text), f.run.w0, f.run.b0, ends, run=run, key=key,
         plotly=PLOTLY_URL, shown=f.model.shown, presenter=f.on_stage,
         spec=chart_spec(data, presenter=f.on_stage), height=height,
-        summary=exports.descent_summary(data))
+        summary=exports.descent_summary(data), **_strip(f))
     return blob, payload
+
+
+def _strip(f: Frame) -> dict:
+    """A schedule's strip of the rate per epoch (drawn by the chart at whatever peak rate the slider is
+    at); nothing for a constant rate."""
+    s = f.run.schedule
+    if s.is_constant(f.run.epochs):
+        return {}
+    critical = f.exp.theory.critical_lr
+    return {"strip": _strip_payload(s, f.run.epochs, critical),
+            "strip_alt": strip_alt(s, f.run.lr, f.run.epochs, critical)}
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _strip_payload(schedule, epochs: int, critical: float) -> dict:
+    return strip_payload(schedule, epochs, critical, KIND_LABELS[schedule.kind])
 
 
 def live_chart(f: Frame, history, options: list[str], height: int, *, fill: bool = False) -> None:

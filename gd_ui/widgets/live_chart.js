@@ -41,7 +41,8 @@ function layoutFor(spec, S, k, view) {
 }
 
 // The data points live in a second plot under the transparent main one, drawn only when panel (a)'s
-// geometry changes: redrawing thousands of WebGL points on every slider step cost a third of each redraw.
+// geometry changes: redrawing thousands of points on every slider step cost a third of each redraw. (SVG: in a
+// software renderer WebGL's set-up alone cost more than the whole first draw.)
 function pointsLayout(spec, main) {
   const u = spec.underlay;
   const bare = (ax) => ({ domain: ax.domain, range: ax.range, anchor: ax.anchor, showgrid: true, gridcolor: u.gridcolor,
@@ -82,6 +83,37 @@ function fillHeight(root, plot, floor, slack) {
   return Math.max(floor, Math.floor(window.innerHeight - plot.getBoundingClientRect().top - scrolled - below - slack));
 }
 
+// --- a schedule's strip: the rate per epoch at the slider's peak rate (gd_ui/chart/strip.py) -------------
+function stripFigure(spec, X, rate, label, width, divergedAt, stacked) {
+  if (stacked && spec.fonts_stacked) spec = { ...spec, fonts: spec.fonts_stacked };
+  const S = spec.strip, t = spec.texts.strip, f = spec.fonts, crit = X.critical, floor = crit * S.floor_share;
+  const eta = X.shape.map((s) => Math.max(rate * s, floor));
+  const top = Math.max(maxOf(eta), crit);
+  const font = (size, color) => ({ size, color: color || spec.ink });
+  const axis = (extra, title) => ({ ...spec.axis, ...extra, title: { text: title, font: font(f.axis_title) } });
+  const notes = [{ text: t.critical, xref: "paper", x: 1, yref: "y", y: Math.log10(crit), xanchor: "right", yanchor: "bottom",
+    showarrow: false, font: font(f.note), bgcolor: S.note_bg }];
+  const shapes = [];
+  if (divergedAt > 0) {
+    shapes.push({ type: "line", xref: "x", x0: divergedAt, x1: divergedAt, yref: "paper", y0: 0, y1: 1,
+      line: { color: S.diverged_colour, width: S.diverged_width } });
+    notes.push({ text: fill(t.diverged, { epoch: count(spec.number, divergedAt) }), xref: "x", x: X.log_x ? Math.log10(divergedAt) : divergedAt,
+      yref: "paper", y: 1, xanchor: "left", yanchor: "top", showarrow: false, font: font(f.note, S.diverged_text), bgcolor: S.note_bg });
+  }
+  const warmup = X.warmup ? fill(t.warmup, { epochs: count(spec.number, X.warmup) }) : "";
+  return {
+    traces: [{ ...S.traces.critical, x: X.x, y: X.x.map(() => crit) }, { ...S.traces.over, x: X.x, y: eta.map((v) => Math.max(v, crit)) },
+      { ...S.traces.rate, x: X.x, y: eta }],
+    layout: { width, height: S.height, margin: S.margin, showlegend: false, hovermode: false, dragmode: false,
+      font: { family: spec.font_family, size: f.base, color: spec.ink }, plot_bgcolor: spec.clear, paper_bgcolor: spec.clear,
+      title: { text: fill(t.title, { kind: X.kind, rate: label, warmup }), x: 0, xanchor: "left", font: font(f.title) },
+      annotations: notes, shapes,
+      xaxis: axis(X.log_x ? { ...S.log_axis, range: [0, Math.log10(X.epochs)] } : { range: [1, Math.max(X.epochs, 2)] }, X.log_x ? t.x_log : t.x),
+      yaxis: axis({ ...S.log_axis, range: [Math.log10(floor) - S.pad_below, Math.log10(top) + S.pad_above],
+        dtick: Math.max(1, Math.ceil((Math.log10(top) - Math.log10(floor)) / S.y_ticks)) }, t.y) },
+  };
+}
+
 // --- the widget -----------------------------------------------------------------------------------------
 const HTML = `
 <div class="dl-live" data-testid="descent-live">
@@ -102,6 +134,7 @@ const HTML = `
     <div class="dl-points" aria-hidden="true"></div>
     <p class="dl-note" aria-hidden="true"></p>
   </div>
+  <div class="dl-strip" role="img" hidden></div>
   <ul class="dl-legend" aria-hidden="true"></ul>
   <div class="dl-anim">
     <button type="button" class="dl-play" data-role="play"></button>
@@ -132,7 +165,7 @@ function speedOptions(spec, select) {
   for (const name of Object.keys(B.speeds)) select.add(new Option(name, name, name === B.default_speed, name === B.default_speed));
 }
 
-// Keep every layer (the SVG plot and the WebGL points under it) the size of its container at once: a
+// Keep every layer (the SVG plot and the points under it) the size of its container at once: a
 // window change, zoom, rotation or a layout change above the chart (issue 18).
 function watchSize(root, st) {
   if (root.__resize) return;
@@ -156,7 +189,9 @@ export default function (component) {
   const spec = data.spec, N = spec.number, B = spec.behaviour, t = spec.texts;
   const inputs = { rate: $('[data-role="rate"]'), w0: $('[data-role="w0"]'), b0: $('[data-role="b0"]'), frame: $('[data-role="frame"]') };
   const plot = $(".dl-plot"), points = $(".dl-points"), note = $(".dl-note"), summary = $(".dl-summary");
-  const play = $('[data-role="play"]'), speed = $('[data-role="speed"]');
+  const play = $('[data-role="play"]'), speed = $('[data-role="speed"]'), strip = $(".dl-strip");
+  strip.hidden = !data.strip;
+  if (data.strip) { strip.style.height = `${spec.strip.height}px`; strip.setAttribute("aria-label", data.strip_alt || ""); }
   const id = `dl-summary-${data.key}`;
   summary.id = id;
   plot.setAttribute("aria-describedby", id);
@@ -237,6 +272,17 @@ export default function (component) {
           w: num(N, s.w[k]), grad: num(N, s.grad[k]), loss: num(N, s.loss[k]) });
       const want = `${label}|${v.w0}|${v.b0}|${epoch}`;
       root.dataset.want = want;
+      if (data.strip && !fixed) {  // the next frame: the panels first, then the strip at this peak rate
+        const sk = `${data.run}|${v.r}|${vw.width}|${s.divergedAt}`;
+        if (strip.dataset.want !== sk) {
+          strip.dataset.want = sk;
+          cancelAnimationFrame(st.stripFrame);
+          st.stripFrame = requestAnimationFrame(() => {
+            const F = stripFigure(spec, data.strip, T.rate_values[v.r], label, vw.width, s.divergedAt, vw.stacked);
+            Plotly.react(strip, F.traces, F.layout, CONFIG).then(() => { strip.dataset.drawn = sk; strip.dataset.rate = label; });
+          });
+        }
+      }
       return draw(Plotly, plot, traces, MOVING, lay, data.table + "|" + data.run)
         .then(() => {
           const fl = plot._fullLayout, g = spec.geometry;

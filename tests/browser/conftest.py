@@ -44,7 +44,8 @@ SERVER_START_TIMEOUT_S = 60
 LOAD_TIMEOUT_MS = 90_000
 RERUN_TIMEOUT_MS = 60_000
 
-CHART = '[data-testid="stPlotlyChart"] .js-plotly-plot'
+# Streamlit's charts, and the figures the app's own plotly.js draws (gd_ui/widgets/plain_chart.py)
+CHART = '[data-testid="stPlotlyChart"] .js-plotly-plot, .dl-plain.js-plotly-plot'
 LIVE = '.dl-live .js-plotly-plot'  # the playground's live chart (gd_ui/widgets/live_chart.js)
 APP = '[data-testid="stApp"]'
 EXCEPTION = '[data-testid="stException"]'
@@ -210,7 +211,9 @@ _IDLE_JS = """() => {
     const live = document.querySelector('.dl-live');  // its run drawn: the one the page just sent
     const settled = live && live.querySelector('.js-plotly-plot')?._fullData
         && live.dataset.drawn === live.dataset.run;
-    return drawn && (!live || settled);
+    const plain = [...document.querySelectorAll('.dl-plain')]  // the app's own plotly.js draws these
+        .every(p => p.dataset.failed || p.dataset.drawn === p.dataset.want);
+    return drawn && plain && (!live || settled);
 }"""
 
 

@@ -1,7 +1,8 @@
 """The live chart follows its container's size at once, every layer of it (issue 18): after a window
 change under a drawn chart — a laptop plugged into a projector (1366×768 → 1280×720), a projector's
-window shrunk to a phone's (1280×720 → 390×844) — every canvas (the WebGL points) lies inside its plot and
-has its plot's size, and the SVG layers too; nothing needs a reload."""
+window shrunk to a phone's (1280×720 → 390×844) — every layer (SVG, and any canvas) of both plots, the
+chart and the data points under it, lies inside its plot and has its plot's size, and the points are
+drawn inside panel (a); nothing needs a reload."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ LAYERS = """() => [...document.querySelectorAll('.dl-live .js-plotly-plot')].map
     const box = (el) => { const r = el.getBoundingClientRect();
         return {x: r.x, y: r.y, w: r.width, h: r.height}; };
     return {plot: box(gd), width: gd._fullLayout && gd._fullLayout.width,
+            points: [...gd.querySelectorAll('.scatterlayer .point')].map(box),
             layers: [...gd.querySelectorAll('canvas, svg.main-svg')]
                 .map((el) => ({tag: el.tagName, ...box(el)}))};
 })"""
@@ -22,18 +24,19 @@ LAYERS = """() => [...document.querySelectorAll('.dl-live .js-plotly-plot')].map
 def assert_layers_fit(page: Page, what: str) -> None:
     plots = page.evaluate(LAYERS)
     assert len(plots) == 2, what  # the chart and the points under it
-    canvases = 0
     for p in plots:
         plot = p["plot"]
         assert plot["w"] > 100 and p["width"] == pytest.approx(plot["w"], abs=1), (what, p)
         for layer in p["layers"]:
-            canvases += layer["tag"] == "CANVAS"
             assert layer["x"] >= plot["x"] - 1 and layer["y"] >= plot["y"] - 1, (what, layer, plot)
             assert layer["x"] + layer["w"] <= plot["x"] + plot["w"] + 1, (what, layer, plot)
             assert layer["y"] + layer["h"] <= plot["y"] + plot["h"] + 1, (what, layer, plot)
             assert layer["w"] == pytest.approx(plot["w"], abs=1), (what, layer, plot)
             assert layer["h"] == pytest.approx(plot["h"], abs=1), (what, layer, plot)
-    assert canvases >= 1, what  # the WebGL points were checked, not only the SVG
+    points = plots[1]["points"]  # the data's points: the underlay (the chart's own markers are few)
+    assert len(points) > 100, what
+    plot = plots[1]["plot"]
+    assert all(plot["x"] - 1 <= q["x"] and q["x"] + q["w"] <= plot["x"] + plot["w"] + 1 for q in points), what
 
 
 def resized(page: Page, width: int, height: int) -> None:
