@@ -184,7 +184,6 @@ KEYS = (
     Key("class_up_<n>", "widgets.class_lesson", None, False, "class view button (class_lesson)"),
     Key("lab_schedule", "widgets.lab_schedule", None, False, "class view (lab_schedule)"),
     Key("lesson_step", "widgets.class_student", None, False, "class view (class_student)"),
-    Key("sched_strip", "widgets.schedule_view", None, False, "class view (schedule_view)"),
 )
 BY_NAME = {k.name: k for k in KEYS}
 # A name with <…> stands for a family (land_lr_gd, land_lr_adam, …): any non-empty text in its place.

@@ -334,3 +334,14 @@ def test_the_poll_chart_bars_colours_text_and_the_marked_answer():
     marked = poll_figure(counts, ANSWERS, pv.bar_text(counts), right="oscillate", big=True).data[0]
     assert marked.y[2] == "✓ oscillates but converges" and list(marked.marker.line.width) == [0, 0, 3, 0]
     assert list(marked.marker.opacity) == [FADED, FADED, 1.0, FADED]
+
+
+def test_the_polls_join_link_is_the_classs_address(sqlite_db, monkeypatch):
+    """The poll's link is built as the class's is (``DESCENT_LAB_PUBLIC_URL``, localhost turned into the
+    network address): never the teacher's own localhost."""
+    from gd_ui.class_links import PUBLIC_ENV
+
+    monkeypatch.setenv(PUBLIC_ENV, "https://lab.example.org/descent")
+    at, code = teacher()
+    assert at.get("code")[0].value == f"https://lab.example.org/descent/?poll={code}"
+    assert "No QR code" not in texts(at)  # an absolute link: its QR code is drawn

@@ -39,8 +39,31 @@ def test_a_link_with_a_schedule_draws_it_and_ships_the_products_for_the_grid():
                       Schedule("exponential", 0.5, 10))
     np.testing.assert_array_equal(table["powers"], core.powers.ravel())
     assert chart["diverged_at"][-1] > 0  # 10× critical still diverges, at its own epoch
-    assert any(s["layout"]["title"]["text"].startswith("Learning rate per epoch") for s in specs(at)
-               if s["layout"].get("title"))
+    # The strip: the schedule's shape at the updates drawn, so the browser draws it at any peak rate.
+    strip, schedule = chart["strip"], Schedule("exponential", 0.5, 10)
+    t = np.asarray(strip["x"], dtype=np.int64) - 1  # update t takes epoch t to t + 1
+    assert t[0] == 0 and t[-1] == 9_999 and len(t) == len(set(t.tolist())) <= 1500 + 2 * 1500
+    np.testing.assert_array_equal(strip["shape"], schedule.shape(10_000)[t])
+    assert strip["critical"] == exp.theory.critical_lr and strip["log_x"]
+    assert strip["kind"] == "exponential decay"
+    peak = float(options[chart["rate"]])
+    assert chart["strip_alt"].startswith(f"Chart summary: the rate goes from {peak:.3g} to ")
+    assert not specs(at)[1:]  # the loss per epoch only: the strip is the live chart's
+
+
+def test_a_constant_rate_has_no_strip():
+    chart = live(open_page())
+    assert "strip" not in chart and "strip_alt" not in chart
+
+
+def test_a_step_schedules_strip_keeps_every_corner():
+    from gd_ui.chart.strip import strip_updates
+
+    shape = Schedule("step", 0.5, 1000).shape(200_000)
+    t = strip_updates(shape)
+    change = np.flatnonzero(shape[1:] != shape[:-1])
+    assert set(change.tolist()) <= set(t.tolist()) and set((change + 1).tolist()) <= set(t.tolist())
+    assert t[0] == 0 and t[-1] == 199_999
 
 
 def test_a_peak_above_critical_that_decays_is_rescued_in_words():

@@ -26,6 +26,7 @@ from gd_ui.safe import md_text
 from gd_ui.widgets import class_lesson
 from gd_ui.widgets.class_browser import TEACHER_NAME, client, follower, keep, reported, store
 from gd_ui.widgets.frame import Frame
+from gd_ui.widgets.poll import base_url
 
 OWNED, KEEP_KEY, NOTICE = "class_owned", "class_keep_teacher", "class_notice"
 SAVE, PLAY, PENDING = "class_save", "class_play", "class_pending_view"
@@ -40,14 +41,6 @@ CSS = """<style>
 .st-key-lesson_step p { font-size: 1.1rem; margin: 0; }
 .st-key-class_counts p { font-weight: 700; margin: 0; white-space: nowrap; }
 </style>"""
-
-
-def base_url() -> tuple[str | None, str | None]:
-    """The app's root as phones can open it, and a warning when there is none."""
-    from streamlit import net_util
-
-    return links.app_base(st.context.url, SLUGS, public=links.public_setting(),
-                          network_ip=net_util.get_internal_ip())
 
 
 def before_page() -> None:

@@ -23,7 +23,7 @@ import streamlit as st
 
 from gd_poll import ANSWERS, ENV_VAR, PollClosed, PollError, PollExpired, PollNotFound, Store, open_store
 from gd_ui import poll_view as pv
-from gd_ui.class_links import client_address
+from gd_ui.class_links import app_base, client_address, public_setting
 from gd_ui.datasets import BUNDLED_BY_KEY
 from gd_ui.figures.poll_bars import poll_figure
 from gd_ui.pages import PAGES
@@ -175,7 +175,21 @@ def _counts(code: str, right: str | None, big: bool) -> None:
 _live_counts = st.fragment(run_every=TEACHER_REFRESH_S)(_counts)
 
 
+def base_url() -> tuple[str | None, str | None]:
+    """The app's root as phones can open it (``DESCENT_LAB_PUBLIC_URL``, or the page's address with
+    localhost turned into this machine's network address), and a warning when there is none. The class
+    and this poll share it."""
+    from streamlit import net_util
+
+    return app_base(st.context.url, SLUGS, public=public_setting(), network_ip=net_util.get_internal_ip())
+
+
 def _join_url(code: str) -> str:
+    """Where phones join the poll: :func:`base_url` with ``?poll=CODE``; without one, the page's own
+    address (or its Host header)."""
+    base, _ = base_url()
+    if base:
+        return f"{base}?{pv.PARAM}={code}"
     headers = st.context.headers
     return pv.join_url(st.context.url, code, SLUGS, host=headers.get("host"),
                        scheme=headers.get("x-forwarded-proto", "http"))

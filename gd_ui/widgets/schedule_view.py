@@ -1,17 +1,15 @@
-"""A run with a learning-rate schedule on the page: its plain-words verdict and the rate-per-epoch strip."""
+"""A run with a learning-rate schedule on the page: its plain-words verdict (the live chart draws its rate per
+epoch: gd_ui/chart/strip.py)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from gd_core.schedule_theory import ScheduleTheory, schedule_theory
-from gd_ui.figures.present import restyle
-from gd_ui.figures.schedule import rate_strip
-from gd_ui.schedule_words import KIND_LABELS, schedule_sentence
+from gd_ui.schedule_words import schedule_sentence
 from gd_ui.widgets.frame import Frame
 
 ALERT = {"rescued": st.success, "under": st.info, "growing": st.warning, "diverged": st.error}
-CONFIG = {"displaylogo": False, "displayModeBar": False}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -39,19 +37,3 @@ def status(f: Frame, history) -> str | None:
         return None
     ALERT[said[0]](said[1])
     return said[1]
-
-
-def strip(f: Frame, history) -> None:
-    """The rate per epoch with 2/λmax, under the chart (only with a schedule)."""
-    if not scheduled(f):
-        return
-    s = f.run.schedule
-    label = f"Learning rate per epoch: {KIND_LABELS[s.kind]}, peak η = {f.run.lr_text}" + \
-        (f", {s.warmup:,} warm-up epochs" if s.warmup else "")
-    rates, critical = s.rates(f.run.lr, f.run.epochs), f.exp.theory.critical_lr
-    fig = rate_strip(rates, critical, diverged_at=history.diverged_at, label=label)
-    alt = (f"Chart summary: the rate goes from {rates[0]:.3g} to {rates[-1]:.3g}; it is above the "
-           f"critical rate 2/λmax = {critical:.3g} for {int((rates > critical).sum()):,} of "
-           f"{f.run.epochs:,} epochs.")
-    st.plotly_chart(restyle(fig) if f.on_stage else fig, width="stretch", key="sched_strip", config=CONFIG,
-                    alt=alt)

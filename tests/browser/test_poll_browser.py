@@ -85,7 +85,12 @@ def test_a_poll_from_projector_to_phone_and_back(browser: Browser, poll_server: 
         teacher = teacher_ctx.new_page()
         open_app(teacher, "/?present=1")
         code, link = start_poll(teacher)
-        assert link == f"{poll_server}/?poll={code}"  # absolute, from the browser's own address
+        from streamlit import net_util
+
+        from gd_ui.class_links import app_base
+
+        want, _ = app_base(poll_server + "/", network_ip=net_util.get_internal_ip())
+        assert link == f"{want}?poll={code}"  # the class's address: localhost becomes the network's
 
         # The projector: code, link and QR on the first screen, large; nothing clipped sideways.
         expect(teacher.locator('[data-testid="stSidebar"]')).to_be_hidden()
@@ -103,7 +108,8 @@ def test_a_poll_from_projector_to_phone_and_back(browser: Browser, poll_server: 
 
         # The phone: the question only, big targets; Send, then "Answer received".
         phone = phone_ctx.new_page()
-        phone.goto(link, wait_until="domcontentloaded", timeout=LOAD_TIMEOUT_MS)
+        phone.goto(f"{poll_server}/?poll={code}", wait_until="domcontentloaded",  # the link, on loopback
+                   timeout=LOAD_TIMEOUT_MS)
         radio = phone.locator('[data-testid="stRadio"]')
         expect(radio).to_be_visible(timeout=LOAD_TIMEOUT_MS)
         wait_idle(phone)
