@@ -89,16 +89,13 @@ def plotly_url() -> str | None:
 
 
 PLOTLY_URL = plotly_url()
-# The page's first element: plain JavaScript that starts plotly.js through the shared loader (no component
-# module to fetch first). Fixed text: the URL is the app's own static path.
-PRELOAD = f"<script>{module_text('live_shared.js')}\nG.loadPlotly({PLOTLY_URL!r}).catch(() => {{}});</script>"
 
 
 def preload() -> None:
     """Start loading plotly.js in the browser now (call it as early as the page can): the download and
     its parsing then overlap the rest of the script run instead of following it."""
     if PLOTLY_URL and not st.session_state.get(FAILED):
-        st.html(PRELOAD, unsafe_allow_javascript=True)
+        TABLE(key="live_plotly", data=PLOTLY_URL, height=0)
 
 
 def committed(commit) -> dict:
