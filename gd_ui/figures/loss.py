@@ -37,6 +37,14 @@ def _hline(y: float, color: str, text_color: str, dash: str, text: str, side: st
 def loss_figure(history: History, *, optimum_loss: float, baseline: float | None = None,
                 height: int = 340) -> go.Figure:
     """Training and validation MSE per epoch on log axes, the optimum as a reference line."""
+    return go.Figure(loss_dict(history, optimum_loss=optimum_loss, baseline=baseline, height=height))
+
+
+def loss_dict(history: History, *, optimum_loss: float, baseline: float | None = None,
+              height: int = 340) -> dict:
+    """:func:`loss_figure` as the plain ``{"data", "layout"}`` Plotly.js reads (JSON-ready: numbers as
+    typed arrays), without building a ``go.Figure`` (its validation costs more than the rest of a
+    Playground rerun's chart)."""
     h = history
     log_x = h.epochs_run >= 100
     keep = h.epochs >= 1 if log_x else np.ones(len(h.epochs), bool)
@@ -65,12 +73,12 @@ def loss_figure(history: History, *, optimum_loss: float, baseline: float | None
                                 x=np.log10(h.diverged_at) if log_x else h.diverged_at, yref="paper",
                                 y=1, xanchor="right", yanchor="top", showarrow=False,
                                 font=dict(color=VERMILLION_TEXT, size=13)))
-    return go.Figure(data=data, layout=layout(
+    return {"data": data, "layout": layout(
         height, margin=dict(l=60, r=20, t=30, b=50), shapes=shapes, annotations=annotations,
         legend=dict(orientation="h", x=0, y=1.14, font=dict(color=INK)),
         xaxis={**AXIS, "title": axis_title("epoch" + (" (log scale)" if log_x else "")),
                "type": "log" if log_x else "linear"},
-        yaxis={**AXIS, "title": axis_title("MSE (log scale)"), "type": "log"}))
+        yaxis={**AXIS, "title": axis_title("MSE (log scale)"), "type": "log"})}
 
 
 def preview_figure(today: np.ndarray, tomorrow: np.ndarray, unit: str, *, height: int = 380) -> go.Figure:

@@ -14,6 +14,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import shutil
+import threading
+from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
@@ -147,7 +149,7 @@ def _payload(f: Frame, history, options: list[str], height: int, key: str):
     base = init_tutorial(len(f.model.predictors))[0]
     blob, table = _blob(f.dataset.key, f.exp, f.model, tuple(options), f.run.epochs, data, tuple(base),
                         f.run.schedule)
-    ends = endings(f.exp.quadratic, table, f.w0, f.b0, f.run.epochs)
+    ends = _endings(blob.digest, f.exp.quadratic, table, tuple(f.w0), f.b0, f.run.epochs)
     run = hashlib.sha1(repr((blob.digest, f.run.lr_text, f.run.w0, f.run.b0)).encode()).hexdigest()[:12]
     payload = run_json(
         blob.digest, options.index(f.run.lr_text), f.run.w0, f.run.b0, ends, run=run, key=key,
@@ -171,6 +173,27 @@ def _strip(f: Frame) -> dict:
 @st.cache_data(max_entries=32, show_spinner=False)
 def _strip_payload(schedule, epochs: int, critical: float) -> dict:
     return strip_payload(schedule, epochs, critical, KIND_LABELS[schedule.kind])
+
+
+_ENDS: OrderedDict = OrderedDict()  # (table digest, start, epochs) -> each rate's ending from that start
+_ENDS_KEPT = 256
+_ENDS_LOCK = threading.Lock()
+
+
+def _endings(digest: str, quad, table, w0: tuple, b0: float, epochs: int):
+    """Each grid rate's ending from this start, once per table and start (a new rate alone, the commonest
+    change, reuses it; every session shares them): the core's :func:`endings`."""
+    key = (digest, w0, float(b0), int(epochs))
+    with _ENDS_LOCK:
+        if key in _ENDS:
+            _ENDS.move_to_end(key)
+            return _ENDS[key]
+    ends = endings(quad, table, np.asarray(w0), b0, epochs)
+    with _ENDS_LOCK:
+        _ENDS[key] = ends
+        while len(_ENDS) > _ENDS_KEPT:
+            _ENDS.popitem(last=False)
+    return ends
 
 
 def live_chart(f: Frame, history, options: list[str], height: int, *, fill: bool = False) -> None:

@@ -32,9 +32,14 @@ class Drawn:
 
 
 def prepared(fig) -> Drawn:
-    """A ``go.Figure``'s JSON (plotly's own encoder: typed arrays for numpy data), once."""
-    text = fig.to_json(validate=False)
-    return Drawn(text, hashlib.sha1(text.encode()).hexdigest()[:16], int(fig.layout.height or 340))
+    """A figure's JSON, once: a ``go.Figure`` (plotly's own encoder: typed arrays for numpy data), or a
+    plain ``{"data", "layout"}`` dict already JSON-ready (no plotly validation at all)."""
+    if isinstance(fig, dict):
+        text = json.dumps(fig, separators=(",", ":"), allow_nan=False)
+        height = fig["layout"].get("height") or 340
+    else:
+        text, height = fig.to_json(validate=False), fig.layout.height or 340
+    return Drawn(text, hashlib.sha1(text.encode()).hexdigest()[:16], int(height))
 
 
 def plain_chart(drawn: Drawn, *, key: str, alt: str, config: dict | None = None) -> None:

@@ -11,7 +11,7 @@ import streamlit as st
 from gd_core.descent import History
 from gd_ui import exports
 from gd_ui.chart.views import numbers_table
-from gd_ui.figures.loss import loss_figure
+from gd_ui.figures.loss import loss_dict, loss_figure
 from gd_ui.figures.present import restyle
 from gd_ui.formats import sci
 from gd_ui.safe import markdown_table, md_text
@@ -57,8 +57,11 @@ def _loss_chart(f: Frame, history: History, base: float | None):
         hit = _CHARTS.get(id(history))
         if hit is not None and hit[0]() is history and hit[1] == f.on_stage:
             return hit[2]
-    chart = loss_figure(history, optimum_loss=f.exp.optimum.train, baseline=base)
-    chart = plain_chart.prepared(restyle(chart) if f.on_stage else chart)
+    if f.on_stage:  # a projector's larger type: through plotly's figure (rare, and cached here too)
+        chart = restyle(loss_figure(history, optimum_loss=f.exp.optimum.train, baseline=base))
+    else:
+        chart = loss_dict(history, optimum_loss=f.exp.optimum.train, baseline=base)
+    chart = plain_chart.prepared(chart)
     with _LOCK:
         _CHARTS[id(history)] = (weakref.ref(history), f.on_stage, chart)
         while len(_CHARTS) > _CHARTS_KEPT:
