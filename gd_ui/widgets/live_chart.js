@@ -254,6 +254,12 @@ export default function (component) {
       inputs.rate.setAttribute("aria-valuetext", fill(t.aria.rate_value, { rate: label, zone: T.zones[v.r] }));
       $('[data-out="w0"]').textContent = v.w0.toFixed(B.sliders.w0.decimals);
       $('[data-out="b0"]').textContent = v.b0.toFixed(B.sliders.b0.decimals);
+      // The summary first: in presenter mode the plot takes the height its rows below leave (view()).
+      const sameRun = v.r === data.rate && v.w0 === data.w0 && v.b0 === data.b0;
+      const said = sameRun && k === n - 1 ? data.summary
+        : fill(t.summary, { rate: label, equation: equation(spec, s.w[k], s.icpt[k]), epoch: epochText,
+          w: num(N, s.w[k]), grad: num(N, s.grad[k]), loss: num(N, s.loss[k]) });
+      if (summary.textContent !== said) summary.textContent = said;
       const vw = view(), lay = layoutFor(spec, s, k, vw), mov = frameData(spec, s, k, T.x2);
       const under = JSON.stringify([data.table, s.box, vw, root.clientWidth, lay.margin]);
       if (points.dataset.drawnFor !== under) {
@@ -266,10 +272,6 @@ export default function (component) {
       root.dataset.exact = String(s.exact);
       root.dataset.weight = String(s.w[k]); root.dataset.intercept = String(s.icpt[k]); root.dataset.loss = String(s.loss[k]);
       root.dataset.gradient = String(s.grad[k]);
-      const sameRun = v.r === data.rate && v.w0 === data.w0 && v.b0 === data.b0;
-      summary.textContent = sameRun && k === n - 1 ? data.summary
-        : fill(t.summary, { rate: label, equation: equation(spec, s.w[k], s.icpt[k]), epoch: epochText,
-          w: num(N, s.w[k]), grad: num(N, s.grad[k]), loss: num(N, s.loss[k]) });
       const want = `${label}|${v.w0}|${v.b0}|${epoch}`;
       root.dataset.want = want;
       if (data.strip && !fixed) {  // the next frame: the panels first, then the strip at this peak rate
@@ -351,6 +353,13 @@ export default function (component) {
       root.__fill = () => st.show && st.show(st.frame);
       window.addEventListener("resize", root.__fill);
       document.fonts && document.fonts.ready.then(root.__fill);
+      // …and so does what sits above it: a page block that changes height moves the plot's top.
+      const page = root.closest('[data-testid="stMainBlockContainer"]') || document.body;
+      let top = plot.getBoundingClientRect().top;
+      new ResizeObserver(() => {
+        const now = plot.getBoundingClientRect().top;
+        if (now !== top) { top = now; root.__fill(); }
+      }).observe(page);
     }
   }).catch((err) => {
     root.classList.add("dl-failed");
