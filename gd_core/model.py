@@ -12,6 +12,7 @@ theory (Hessian, critical rate 2/λmax) is stated for ``J``, the function actual
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -22,11 +23,18 @@ def init_tutorial(n_features: int) -> tuple[np.ndarray, float]:
 
     ``k = sqrt(1/n_features)``; weights ``~ U(-k, k)`` from ``RandomState(0)``; bias ``= 2k - k = k``.
     """
+    weights, bias = _tutorial_draw(int(n_features))
+    return np.array(weights), bias  # a fresh array each time: callers may change it
+
+
+@functools.lru_cache(maxsize=16)
+def _tutorial_draw(n_features: int) -> tuple[tuple[float, ...], float]:
+    """The draw itself, once per size (seeding a generator costs more than a page's arithmetic)."""
     k = math.sqrt(1 / n_features)
     rng = np.random.RandomState(0)  # the tutorial's own seed; a local generator, never the global one
     weights = rng.rand(n_features, 1) * 2 * k - k
     bias = 2 * k - k
-    return weights[:, 0], float(bias)
+    return tuple(weights[:, 0].tolist()), float(bias)
 
 
 def init_params(n_features: int, *, weights=None, bias: float = 0.0) -> tuple[np.ndarray, float]:

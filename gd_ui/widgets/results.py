@@ -24,18 +24,21 @@ from gd_ui.widgets.run_download import code_download
 def loss_and_numbers(f: Frame, history: History) -> None:
     """Loss per epoch (left); the numbers, the dataset's provenance and the downloads (right)."""
     left, right = st.columns([4, 3])
+    base = f.exp.baseline["valid"] if f.exp.baseline else None
     with left:
         st.subheader("Loss per epoch")
-        base = f.exp.baseline["valid"] if f.exp.baseline else None
-        summary = exports.loss_summary(history, f.exp.optimum.train, base)
-        plain_chart.plain_chart(_loss_chart(f, history, base), key="loss", alt=summary)
+        summary = _per_run(history, "summary",
+                           lambda: exports.loss_summary(history, f.exp.optimum.train, base))
+        chart = _per_run(history, ("loss", f.on_stage), lambda: _loss_chart(f, history, base))
+        plain_chart.plain_chart(chart, key="loss", alt=summary)
         st.caption(summary)
     with right:
         st.subheader("The numbers")
         st.caption(f"Descent after {history.epochs_run:,} epochs, the closed-form least-squares optimum "
                    "on the training split, and the baseline “tomorrow's tmax = today's”.")
-        st.markdown(markdown_table(numbers_table(f.exp, history)))  # labels escaped, numbers as text
-        verdict = run_sentence(f.exp, history)
+        # labels escaped, numbers as text
+        st.markdown(_per_run(history, "numbers", lambda: markdown_table(numbers_table(f.exp, history))))
+        verdict = _per_run(history, "verdict", lambda: run_sentence(f.exp, history))
         if verdict:
             st.markdown(verdict)  # numbers and fixed words only: no user text
         if f.model.standardize:
@@ -44,29 +47,37 @@ def loss_and_numbers(f: Frame, history: History) -> None:
         downloads(f, history)
 
 
-_CHARTS: OrderedDict = OrderedDict()  # id(history) -> (weak reference to it, on stage, its loss chart)
-_CHARTS_KEPT = 64
+_RUNS: OrderedDict = OrderedDict()  # (id(history), what) -> (weak reference to it, the value)
+_RUNS_KEPT = 256
 _LOCK = threading.Lock()
 
 
-def _loss_chart(f: Frame, history: History, base: float | None):
-    """The loss chart of ``history``, built once per run: the run itself comes from the shared cache
-    (``cache.descent``), so every rerun and every session showing it gets the same figure (Plotly's
-    validation of a new figure was a tenth of the server's CPU per slider change)."""
+def _per_run(history: History, what, build):
+    """``build()`` once per run: the run itself comes from the shared cache (``cache.descent``), so every
+    rerun and every session showing it gets the same chart, table and sentences (building them again was
+    a fifth of the server's CPU per slider change). ``what`` names the value (with what else it depends
+    on: presenter mode for the chart)."""
+    key = (id(history), what)
     with _LOCK:
-        hit = _CHARTS.get(id(history))
-        if hit is not None and hit[0]() is history and hit[1] == f.on_stage:
-            return hit[2]
-    if f.on_stage:  # a projector's larger type: through plotly's figure (rare, and cached here too)
-        chart = restyle(loss_figure(history, optimum_loss=f.exp.optimum.train, baseline=base))
-    else:
-        chart = loss_dict(history, optimum_loss=f.exp.optimum.train, baseline=base)
-    chart = plain_chart.prepared(chart)
+        hit = _RUNS.get(key)
+        if hit is not None and hit[0]() is history:
+            _RUNS.move_to_end(key)
+            return hit[1]
+    value = build()
     with _LOCK:
-        _CHARTS[id(history)] = (weakref.ref(history), f.on_stage, chart)
-        while len(_CHARTS) > _CHARTS_KEPT:
-            _CHARTS.popitem(last=False)
-    return chart
+        _RUNS[key] = (weakref.ref(history), value)
+        while len(_RUNS) > _RUNS_KEPT:
+            _RUNS.popitem(last=False)
+    return value
+
+
+def _loss_chart(f: Frame, history: History, base: float | None) -> plain_chart.Drawn:
+    """The loss chart of ``history``: a plain figure dict (presenter mode: through plotly's figure, for
+    the projector's larger type)."""
+    if f.on_stage:
+        return plain_chart.prepared(restyle(loss_figure(history, optimum_loss=f.exp.optimum.train,
+                                                        baseline=base)))
+    return plain_chart.prepared(loss_dict(history, optimum_loss=f.exp.optimum.train, baseline=base))
 
 
 def downloads(f: Frame, history: History) -> None:
