@@ -103,6 +103,7 @@ BEHAVIOUR = {
     "sliders": {"w0": {"min": -3, "max": 3, "step": 0.01, "decimals": 2},
                 "b0": {"min": -60, "max": 60, "step": 0.1, "decimals": 1}},
     "draw_log": 1000,  # redraw times kept for benchmarks/bench_drag.py
+    "strip_every_ms": 150,  # a schedule's strip redrawn at most this often during a drag (≈ 7 per second)
 }
 
 

@@ -12,7 +12,7 @@ import numpy as np
 
 from gd_core.schedules import Schedule
 
-MAX_POINTS = 1500  # updates drawn: a log-even spread, plus each change of a step schedule's rate
+MAX_POINTS = 400  # updates drawn: a log-even spread, plus each change of a step schedule's rate (few)
 LOG_X_ABOVE = 300  # a run longer than this gets a log epoch axis (the loss chart's rule of thumb)
 
 

@@ -274,15 +274,18 @@ export default function (component) {
       root.dataset.gradient = String(s.grad[k]);
       const want = `${label}|${v.w0}|${v.b0}|${epoch}`;
       root.dataset.want = want;
-      if (data.strip && !fixed) {  // the next frame: the panels first, then the strip at this peak rate
-        const sk = `${data.run}|${v.r}|${vw.width}|${s.divergedAt}`;
-        if (strip.dataset.want !== sk) {
+      if (data.strip && !fixed) {  // after the panels, the strip at this peak rate (during a drag at most
+        const sk = `${data.run}|${v.r}|${vw.width}|${s.divergedAt}`;  // every strip_every_ms: the panels
+        if (strip.dataset.want !== sk) {                                 // keep every frame)
           strip.dataset.want = sk;
-          cancelAnimationFrame(st.stripFrame);
-          st.stripFrame = requestAnimationFrame(() => {
+          const drawStrip = () => {
+            st.stripTimer = 0; st.stripAt = performance.now();
             const F = stripFigure(spec, data.strip, T.rate_values[v.r], label, vw.width, s.divergedAt, vw.stacked);
             Plotly.react(strip, F.traces, F.layout, CONFIG).then(() => { strip.dataset.drawn = sk; strip.dataset.rate = label; });
-          });
+          };
+          clearTimeout(st.stripTimer);
+          const wait = st.dragging ? Math.max(0, (st.stripAt || 0) + B.strip_every_ms - performance.now()) : 0;
+          st.stripTimer = setTimeout(() => requestAnimationFrame(drawStrip), wait);
         }
       }
       return draw(Plotly, plot, traces, MOVING, lay, data.table + "|" + data.run)
