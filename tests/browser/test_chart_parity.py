@@ -224,3 +224,36 @@ def test_the_offline_export_plays_with_the_network_blocked_and_its_frames_are_th
     assert float(root.get_attribute("data-weight")) == pytest.approx(py.w[k], rel=1e-9)
     assert float(root.get_attribute("data-loss")) == pytest.approx(py.loss[k], rel=1e-9)
     assert refused == []
+
+
+def test_the_offline_export_of_a_scheduled_run_draws_its_strip_with_the_network_blocked(page: Page, tmp_path):
+    """A run with a schedule exports its strip too: drawn inside the file, at the exported peak rate."""
+    from gd_core.schedules import Schedule
+    from gd_ui.controls import lr_options
+    from gd_ui.widgets.cache import Model
+    from gd_ui.widgets.frame import Frame
+    from gd_ui.widgets.live import offline_page
+    from gd_ui.widgets.sidebar import Run
+
+    exp, dataset = experiment_of("seattle", ("tmax",), False), dataset_of("seattle")
+    rates = tuple(lr_options(exp.theory.critical_lr))
+    lr_text = next(r for r in rates if float(r) > 2 * exp.theory.critical_lr)  # starts too big
+    schedule = Schedule("exponential", 0.5, 100)
+    run = Run(float(lr_text), lr_text, START[0], START[1], 3000, rates, schedule)
+    f = Frame(False, dataset, Model(("tmax",), "tmax", "tmax_tomorrow", False), exp, run,
+              np.array([START[0]]), START[1])
+    history = exp.history_in_original_units(exp.run(np.array([START[0]]), START[1], lr=run.lr,
+                                                    epochs=run.epochs, max_points=FRAMES, schedule=schedule))
+    path = tmp_path / "descent-animation.html"
+    path.write_text(offline_page(f, history, list(rates), "Descent Lab · offline"), encoding="utf-8")
+    refused = []
+    page.context.route("**/*", lambda route: route.continue_() if route.request.url == path.as_uri()
+                       else (refused.append(route.request.url), route.abort()))
+    page.goto(path.as_uri())
+    page.wait_for_function("() => document.querySelector('.dl-live .dl-strip').dataset.rate", timeout=60_000)
+    drawn = page.evaluate("""() => { const gd = document.querySelector('.dl-live .dl-strip');
+        return {x: Array.from(gd.data[2].x), y: Array.from(gd.data[2].y), rate: gd.dataset.rate}; }""")
+    t = np.asarray(drawn["x"], dtype=np.int64) - 1
+    want = np.maximum(float(lr_text) * schedule.shape(3000)[t], exp.theory.critical_lr * 1e-3)
+    np.testing.assert_allclose(drawn["y"], want, rtol=1e-15)
+    assert drawn["rate"] == lr_text and refused == []
