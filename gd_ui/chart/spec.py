@@ -131,6 +131,7 @@ def texts(d: DescentData) -> dict:
                  "b0": "initial bias", "frame_value": "epoch {epoch}"},
         "rate_shown": "{rate} · {zone}",
         "strip": {"title": "Learning rate per epoch: {kind}, peak η = {rate}{warmup}",
+                  "title_stacked": "η per epoch: {kind}, peak {rate}",  # fits a 390-px phone
                   "warmup": ", {epochs} warm-up epochs", "critical": "critical 2/λmax",
                   "x": "epoch", "x_log": "epoch (log scale)", "y": "η per epoch",
                   "diverged": "diverged at {epoch}"},
