@@ -19,12 +19,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gd_core import schedule_sums
 from gd_core.descent import History, checked_start_loss, divergence_limit, record_epochs
 from gd_core.quadratic import Quadratic
+from gd_core.schedule_sums import SERIES_BELOW
 from gd_core.schedules import Schedule
 
 WINDOW = 1 << 15  # factors (epochs × rates × directions) computed per vectorised step
-SERIES_BELOW = 0.25  # a factor 1 − x with x ≤ this may come from the series of log(1 − x)
 SERIES_MAX, TINY = 1e3, 1e-150  # columns with ηλ above SERIES_MAX are always walked
 
 
@@ -43,9 +44,7 @@ class Products:
     def segment_peaks(self) -> np.ndarray:
         if self.peaks is not None:
             return self.peaks
-        if len(self.epochs) < 2:
-            return np.zeros(0)
-        return np.maximum.reduceat(self.schedule.shape(self.n_epochs), self.epochs[:-1])
+        return schedule_sums.segment_peaks(self.schedule, self.n_epochs, self.epochs)
 
 
 def factors(prod: Products, r: int, start: int, stop: int) -> np.ndarray:
@@ -66,58 +65,85 @@ def products(quad: Quadratic, rates, schedule: Schedule, epochs: int, record) ->
     """The cumulative products at the epochs ``record`` (sorted, from 0, ≤ ``epochs``) for every peak
     rate in ``rates``.
 
-    The run is cut into blocks (at the recorded epochs and every few hundred epochs). A block's
-    product is walked factor by factor for the columns (rate, direction) whose ``η_t λᵢ`` exceeds
-    ``SERIES_BELOW`` somewhere in it; for every other column its logarithm is the series
-    ``−Σₙ (ηλᵢ)ⁿ/n · Σₜ sₜⁿ``, whose sums of powers of the schedule's shape are shared by every rate
-    and direction (one matrix product). The blocks' logarithms and signs then accumulate.
+    The run is cut into blocks (at the recorded epochs, and where :func:`schedule_sums.plan` changes
+    method). In its literal stretch (every few hundred epochs there) a block's product is walked factor
+    by factor for the columns (rate, direction) whose ``η_t λᵢ`` exceeds ``SERIES_BELOW`` somewhere in
+    it; for every other column its logarithm is the series ``−Σₙ (ηλᵢ)ⁿ/n · Σₜ sₜⁿ``, whose sums of
+    powers of the schedule's shape are shared by every rate and direction (one matrix product). In the
+    pieces' stretch the shape is constant on a block: ``(1 − ηλᵢv)^length`` exactly. In the series'
+    stretch the sums of powers come in closed form (:func:`schedule_sums.power_sums`), no epoch walked.
+    The blocks' logarithms and signs then accumulate.
     """
     rates = np.asarray(rates, dtype=float)
     record = np.asarray(record, dtype=np.int64)
     lam = quad.eigenvalues
-    shape = schedule.shape(epochs)
     r, m = len(rates), len(lam)
     with np.errstate(all="ignore"):
         c = (rates[:, None] * lam[None, :]).ravel()  # ηλᵢ per column
+        cmax = float(np.abs(c).max()) if len(c) else 0.0
     rows = max(64, WINDOW // max(1, len(c)))
-    bounds = np.union1d(np.union1d(record, np.arange(0, epochs, rows)), [epochs]).astype(np.int64)
+    terms = series_terms(epochs)
+    lit, piece_starts, tail = schedule_sums.plan(schedule, epochs, cmax, terms)
+    bounds = np.unique(np.concatenate([record, np.arange(0, lit, rows), piece_starts,
+                                       [lit, tail, epochs]]).astype(np.int64))
+    bounds = bounds[bounds <= epochs]
     starts = bounds[:-1]  # block q covers the updates starts[q] … bounds[q + 1] − 1
     if not len(starts):
         return Products(rates, record, np.ones((r, len(record), m)), schedule, int(epochs), lam)
+    q_lit, q_tail = np.searchsorted(starts, [lit, tail])
+    logmag = np.zeros((len(starts), len(c)))
+    sign = np.ones_like(logmag)
     with np.errstate(all="ignore"):
-        terms = series_terms(epochs)
-        sums = np.empty((len(starts), terms))
-        power = shape.copy()
-        for n in range(terms):  # Σₜ sₜⁿ per block, n = 1 … terms
-            sums[:, n] = np.add.reduceat(power, starts)
-            power *= shape
         n = np.arange(1, terms + 1)[:, None]
-        coef = np.where(c <= SERIES_MAX, c, 0.0)[None, :] ** n / n
-        # no subnormal numbers in the product (they cost ~100× a normal one); what is dropped is
-        # < 1e-18 of a log (blocks are ≤ 32,768 epochs, ηλ ≤ SERIES_MAX, terms ≤ SERIES_BELOWⁿ)
-        sums[sums < TINY] = 0.0
-        coef[coef < TINY] = 0.0
-        logmag = -np.einsum("qn,nc->qc", sums, coef)  # not BLAS: its threads stall on a busy machine
-        sign = np.ones_like(logmag)
-        for a in range(0, epochs, rows):  # windows of whole blocks, walked where the series may not go
-            b = min(a + rows, epochs)
-            need = np.flatnonzero((c * shape[a:b].max() > SERIES_BELOW) | (c > SERIES_MAX))
-            if not len(need):
-                continue
-            q0, q1 = np.searchsorted(starts, [a, b])
-            f = np.multiply.outer(shape[a:b], c[need])
-            np.subtract(1, f, out=f)
-            block = np.multiply.reduceat(f, starts[q0:q1] - a, axis=0)
-            logmag[q0:q1, need] = np.log(np.abs(block))
-            sign[q0:q1, need] = np.sign(block)
+        coef = np.where(np.abs(c) <= SERIES_MAX, c, 0.0)[None, :] ** n / n
+        coef[np.abs(coef) < TINY] = 0.0
+        if q_lit:
+            _walk(schedule.shape(epochs, 0, lit), starts[:q_lit], c, coef, rows,
+                  logmag[:q_lit], sign[:q_lit])
+        if q_tail > q_lit:  # a constant shape on each block
+            a, b = starts[q_lit:q_tail], bounds[q_lit + 1:q_tail + 1]
+            f = 1 - schedule.shape_at(epochs, a)[:, None] * c[None, :]
+            logmag[q_lit:q_tail] = (b - a)[:, None] * np.log(np.abs(f))
+            sign[q_lit:q_tail] = np.where((b - a)[:, None] % 2 == 1, np.sign(f), 1.0)
+        if len(starts) > q_tail:
+            sums = schedule_sums.power_sums(schedule, epochs, starts[q_tail:], bounds[q_tail + 1:], terms)
+            sums[sums < TINY] = 0.0
+            logmag[q_tail:] = -np.einsum("qn,nc->qc", sums, coef)
         cum = np.zeros((len(bounds), len(c)))
         np.cumsum(logmag, axis=0, out=cum[1:])
         sgn = np.ones((len(bounds), len(c)))
         np.cumprod(sign, axis=0, out=sgn[1:])
         at = np.searchsorted(bounds, record)
         powers = (sgn[at] * np.exp(cum[at])).reshape(len(record), r, m).transpose(1, 0, 2)
-    peaks = np.maximum.reduceat(shape, record[:-1]) if len(record) > 1 else np.zeros(0)
+    peaks = schedule_sums.segment_peaks(schedule, epochs, record)
     return Products(rates, record, np.ascontiguousarray(powers), schedule, int(epochs), lam, peaks)
+
+
+def _walk(shape: np.ndarray, starts: np.ndarray, c: np.ndarray, coef: np.ndarray, rows: int,
+          logmag: np.ndarray, sign: np.ndarray) -> None:
+    """The literal stretch (``shape`` its values, ``starts`` its blocks): each block's log and sign
+    into ``logmag`` and ``sign``, from the series where every x ≤ SERIES_BELOW, walked elsewhere."""
+    terms = len(coef)
+    sums = np.empty((len(starts), terms))
+    power = shape.copy()
+    for n in range(terms):  # Σₜ sₜⁿ per block, n = 1 … terms
+        sums[:, n] = np.add.reduceat(power, starts)
+        power *= shape
+    # no subnormal numbers in the product (they cost ~100× a normal one); what is dropped is
+    # < 1e-18 of a log (blocks are ≤ 32,768 epochs, ηλ ≤ SERIES_MAX, terms ≤ SERIES_BELOWⁿ)
+    sums[sums < TINY] = 0.0
+    logmag[:] = -np.einsum("qn,nc->qc", sums, coef)  # not BLAS: its threads stall on a busy machine
+    for a in range(0, len(shape), rows):  # windows of whole blocks, walked where the series may not go
+        b = min(a + rows, len(shape))
+        need = np.flatnonzero((np.abs(c) * shape[a:b].max() > SERIES_BELOW) | (np.abs(c) > SERIES_MAX))
+        if not len(need):
+            continue
+        q0, q1 = np.searchsorted(starts, [a, b])
+        f = np.multiply.outer(shape[a:b], c[need])
+        np.subtract(1, f, out=f)
+        block = np.multiply.reduceat(f, starts[q0:q1] - a, axis=0)
+        logmag[q0:q1, need] = np.log(np.abs(block))
+        sign[q0:q1, need] = np.sign(block)
 
 
 def _loss(min_loss: float, weight: np.ndarray, p: np.ndarray) -> np.ndarray:
