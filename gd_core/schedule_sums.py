@@ -49,33 +49,39 @@ def _first(schedule: Schedule, epochs: int, guess: float, ok, step: int = 1) -> 
     return min(u, cap)
 
 
-def plan(schedule: Schedule, epochs: int, cmax: float, terms: int) -> tuple[int, np.ndarray, int]:
-    """``(L, piece_starts, S)``: the literal stretch is [0, L), the pieces' stretch [L, S) (cut at
-    ``piece_starts``), the series' [S, epochs) — for columns whose largest ``ηλ`` is ``cmax``."""
+def plan(schedule: Schedule, epochs: int, cmax: float, terms: int) -> tuple[int, int, int, np.ndarray]:
+    """``(L, P, S, cuts)``: the run's stretches — literal [0, L), pieces [L, P), quadrature [P, S)
+    (:mod:`gd_core.schedule_quad`), series [S, epochs) — for columns whose largest ``|ηλ|`` is
+    ``cmax``, and the epochs where blocks must also be cut (a step's pieces; the quadrature's smoothness)."""
     w, e = schedule.warmup, int(epochs)
     r, k = float(schedule.decay_rate), int(schedule.decay_epochs)
     none = np.zeros(0, dtype=np.int64)
     if not (math.isfinite(cmax) and cmax <= 1e3):
-        return e, none, e
+        return e, e, e, none
     if schedule.kind == "constant":
-        return w, np.array([w], dtype=np.int64), e
-    if schedule.kind == "cosine" or r >= 1.0:
-        return e, none, e
+        return w, e, e, np.array([w], dtype=np.int64)
+    if schedule.kind == "cosine":  # blocks of at most T/8 epochs: cos is smooth on each
+        big_t = max(e - w, 1)
+        return w, w, e, np.arange(w, e, max(big_t // 8, 1), dtype=np.int64)
+    if r >= 1.0:
+        return e, e, e, none
     lnr = math.log(r)
     below = SERIES_BELOW / cmax if cmax > 0 else math.inf
     if schedule.kind == "step":
         u = _first(schedule, e, k * math.log(below) / lnr if below < 1 else 0.0,
                    lambda s: cmax * s <= SERIES_BELOW, k)
-        return w, np.arange(w, w + u, k, dtype=np.int64), w + u
+        return w, w + u, w + u, np.arange(w, w + u, k, dtype=np.int64)
     if schedule.kind == "exponential":
         u = _first(schedule, e, k * math.log(below) / lnr if below < 1 else 0.0,
                    lambda s: cmax * s <= SERIES_BELOW)
-        return w + u, none, w + u
+        return w + u, w + u, w + u, none
     alpha = r / k  # inverse-time: s = 1/(1 + αu)
     top = min(below, EM_BELOW / (alpha * (terms + 8)))
     u = _first(schedule, e, (1 / top - 1) / alpha if top < 1 else 0.0,
                lambda s: cmax * s <= SERIES_BELOW and alpha * s * (terms + 8) <= EM_BELOW)
-    return w + u, none, w + u
+    # blocks no longer than their distance to the shape's pole at u = −1/α
+    grid = w + np.floor((2.0 ** np.arange(1, 64) - 1) / alpha)
+    return w, w, w + u, grid[grid < w + u].astype(np.int64)
 
 
 def power_sums(schedule: Schedule, epochs: int, a: np.ndarray, b: np.ndarray, terms: int) -> np.ndarray:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gd_core import schedule_sums
+from gd_core import schedule_quad, schedule_sums
 from gd_core.descent import History, checked_start_loss, divergence_limit, record_epochs
 from gd_core.quadratic import Quadratic
 from gd_core.schedule_sums import SERIES_BELOW
@@ -83,14 +83,14 @@ def products(quad: Quadratic, rates, schedule: Schedule, epochs: int, record) ->
         cmax = float(np.abs(c).max()) if len(c) else 0.0
     rows = max(64, WINDOW // max(1, len(c)))
     terms = series_terms(epochs)
-    lit, piece_starts, tail = schedule_sums.plan(schedule, epochs, cmax, terms)
-    bounds = np.unique(np.concatenate([record, np.arange(0, lit, rows), piece_starts,
-                                       [lit, tail, epochs]]).astype(np.int64))
+    lit, pieces, tail, cuts = schedule_sums.plan(schedule, epochs, cmax, terms)
+    bounds = np.unique(np.concatenate([record, np.arange(0, lit, rows), cuts,
+                                       [lit, pieces, tail, epochs]]).astype(np.int64))
     bounds = bounds[bounds <= epochs]
     starts = bounds[:-1]  # block q covers the updates starts[q] … bounds[q + 1] − 1
     if not len(starts):
         return Products(rates, record, np.ones((r, len(record), m)), schedule, int(epochs), lam)
-    q_lit, q_tail = np.searchsorted(starts, [lit, tail])
+    q_lit, q_pieces, q_tail = np.searchsorted(starts, [lit, pieces, tail])
     logmag = np.zeros((len(starts), len(c)))
     sign = np.ones_like(logmag)
     with np.errstate(all="ignore"):
@@ -100,11 +100,14 @@ def products(quad: Quadratic, rates, schedule: Schedule, epochs: int, record) ->
         if q_lit:
             _walk(schedule.shape(epochs, 0, lit), starts[:q_lit], c, coef, rows,
                   logmag[:q_lit], sign[:q_lit])
-        if q_tail > q_lit:  # a constant shape on each block
-            a, b = starts[q_lit:q_tail], bounds[q_lit + 1:q_tail + 1]
+        if q_pieces > q_lit:  # a constant shape on each block
+            a, b = starts[q_lit:q_pieces], bounds[q_lit + 1:q_pieces + 1]
             f = 1 - schedule.shape_at(epochs, a)[:, None] * c[None, :]
-            logmag[q_lit:q_tail] = (b - a)[:, None] * np.log(np.abs(f))
-            sign[q_lit:q_tail] = np.where((b - a)[:, None] % 2 == 1, np.sign(f), 1.0)
+            logmag[q_lit:q_pieces] = (b - a)[:, None] * np.log(np.abs(f))
+            sign[q_lit:q_pieces] = np.where((b - a)[:, None] % 2 == 1, np.sign(f), 1.0)
+        if q_tail > q_pieces:
+            _smooth(schedule, epochs, starts[q_pieces:q_tail], bounds[q_pieces + 1:q_tail + 1], c, coef,
+                    logmag[q_pieces:q_tail], sign[q_pieces:q_tail])
         if len(starts) > q_tail:
             sums = schedule_sums.power_sums(schedule, epochs, starts[q_tail:], bounds[q_tail + 1:], terms)
             sums[sums < TINY] = 0.0
@@ -117,6 +120,47 @@ def products(quad: Quadratic, rates, schedule: Schedule, epochs: int, record) ->
         powers = (sgn[at] * np.exp(cum[at])).reshape(len(record), r, m).transpose(1, 0, 2)
     peaks = schedule_sums.segment_peaks(schedule, epochs, record)
     return Products(rates, record, np.ascontiguousarray(powers), schedule, int(epochs), lam, peaks)
+
+
+def _smooth(schedule: Schedule, epochs: int, a: np.ndarray, b: np.ndarray, c: np.ndarray,
+            coef: np.ndarray, logmag: np.ndarray, sign: np.ndarray) -> None:
+    """The quadrature stretch (blocks [a, b) of a smooth, monotone shape): where every x ≤ SERIES_BELOW
+    the series from sums of powers of s; else, about the block's middle value s₀,
+    ``log|1 − cs| = log|1 − cs₀| + log(1 − y(s − s₀))`` with y = c/(1 − cs₀), whose series needs the
+    sums of powers of s − s₀ (shared by every column) where |y|·max|s − s₀| ≤ SERIES_BELOW; the other
+    (block, column) pairs from :func:`schedule_quad.log_sums`."""
+    terms = len(coef)
+    owner, t, w = schedule_quad.rule(a, b)
+    s = schedule.shape_at(epochs, t)
+    s0 = schedule.shape_at(epochs, (a + b - 1) / 2)
+    d = s - s0[owner]
+    sums, moments = np.empty((len(a), terms)), np.empty((len(a), terms))
+    power, shifted = s.copy(), d.copy()
+    for n in range(terms):
+        sums[:, n] = np.bincount(owner, weights=w * power, minlength=len(a))
+        moments[:, n] = np.bincount(owner, weights=w * shifted, minlength=len(a)) / (n + 1)
+        power *= s
+        shifted *= d
+    sums[np.abs(sums) < TINY] = 0.0
+    logmag[:] = -np.einsum("qn,nc->qc", sums, coef)
+    ends = schedule.shape_at(epochs, np.concatenate([a, b - 1])).reshape(2, -1)
+    top, width = ends.max(axis=0), np.abs(ends - s0).max(axis=0)
+    q, k = np.nonzero((np.abs(c)[None, :] * top[:, None] > SERIES_BELOW) | (np.abs(c) > SERIES_MAX))
+    base = 1 - c[k] * s0[q]
+    y = c[k] / base
+    near = np.abs(y) * width[q] > SERIES_BELOW
+    far = ~near
+    qf, yf = q[far], y[far]
+    acc = np.zeros(len(qf))
+    for n in range(terms - 1, -1, -1):  # Horner: Σₙ yⁿ Mₙ/n
+        acc = yf * (moments[qf, n] + acc)
+    logmag[qf, k[far]] = (b - a)[qf] * np.log(np.abs(base[far])) - acc
+    sign[qf, k[far]] = np.where((b - a)[qf] % 2 == 1, np.sign(base[far]), 1.0)
+    if near.any():
+        qn, kn = q[near], k[near]
+        total, odd = schedule_quad.log_sums(schedule, epochs, a[qn], b[qn], c[kn])
+        logmag[qn, kn] = total
+        sign[qn, kn] = 1 - 2 * odd
 
 
 def _walk(shape: np.ndarray, starts: np.ndarray, c: np.ndarray, coef: np.ndarray, rows: int,
