@@ -16,6 +16,7 @@ around the nearest one (each piece then has ρ ≥ 5.8), and the ``2D`` epochs a
 
 from __future__ import annotations
 
+import functools
 from fractions import Fraction
 from math import comb
 
@@ -23,14 +24,18 @@ import numpy as np
 
 from gd_core.schedules import Schedule
 
-GL_NODES = 16
-GREGORY = 10  # order of the end corrections
+GL_NODES = 16  # Gauss–Legendre nodes on a block with no singularity near (ρ ≥ RHO_MIN)
+GREGORY = 10  # order of the end corrections there
 LITERAL_MAX = 64  # blocks up to this many epochs are summed epoch by epoch
 NEAR = 32  # D: epochs walked on each side of a singularity's real part
-LEVELS = 16  # cuts t* ± D·2ᵏ, k < LEVELS (D·2¹⁵ ≥ 1,000,000 epochs)
+LEVELS = 9  # cuts t* ± D·4ᵏ, k < LEVELS (D·4⁸ ≥ 2,000,000 epochs)
 RHO_MIN = 4.0
+RHO_CUT = 1.6  # below this a block is cut about the singularity; above, nodes enough for its ρ
+NODES = (8, 12, 16, 24, 32, 48)
+ORDERS = ((1350.0, 4), (235.0, 6), (124.0, 8), (0.0, 10))  # Gregory order for a distance d ≥ …
 
 
+@functools.cache
 def _gregory(p: int) -> np.ndarray:
     """Weights ω_j (j = 0 … p) with Σ_{i=0}^{n} f_i = ∫ f + (f_0 + f_n)/2 + Σ_j ω_j (f_j + f_{n−j})."""
     inv = [Fraction((-1) ** n, n + 1) for n in range(p + 2)]  # log(1 + x)/x
@@ -45,30 +50,53 @@ def _gregory(p: int) -> np.ndarray:
     return np.array([float(v) for v in out])
 
 
-_X, _W = np.polynomial.legendre.leggauss(GL_NODES)
-_OMEGA = _gregory(GREGORY)
-_ENDS = np.arange(GREGORY + 1)
+@functools.cache
+def _legendre(n: int) -> tuple[np.ndarray, np.ndarray]:
+    return np.polynomial.legendre.leggauss(n)
 
 
-def rule(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def nodes_for(rho: np.ndarray) -> np.ndarray:
+    """Gauss–Legendre nodes for an error ρ^(−2N) ≤ 1e-17 (from NODES; the largest when ρ is small)."""
+    want = 19.6 / np.log(np.maximum(rho, 1.0 + 1e-12))
+    pick = np.searchsorted(np.array(NODES, dtype=float), want)
+    return np.array(NODES)[np.minimum(pick, len(NODES) - 1)]
+
+
+def order_for(d: np.ndarray) -> np.ndarray:
+    """Gregory order for a log singularity at distance d: γ_{p+1}·p!/d^(p+1) ≤ 1e-16 (10 below 124)."""
+    out = np.full(np.shape(d), ORDERS[-1][1])
+    for far, p in reversed(ORDERS[:-1]):
+        out = np.where(d >= far, p, out)
+    return out
+
+
+def rule(a, b, nodes=None, order=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Points and weights that sum a smooth g over each block [a, b) of whole epochs: ``(owner, t, w)``
-    with Σ_{t=a}^{b−1} g(t) ≈ Σ w·g(t) over the points ``owner == q``."""
+    with Σ_{t=a}^{b−1} g(t) ≈ Σ w·g(t) over the points ``owner == q``; a long block takes ``nodes[q]``
+    Gauss–Legendre nodes and Gregory's corrections of order ``order[q]`` (GL_NODES and GREGORY)."""
     a, b = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)
     n = b - a
+    nodes = np.full(len(a), GL_NODES) if nodes is None else np.asarray(nodes)
+    order = np.full(len(a), GREGORY) if order is None else np.asarray(order)
     short = np.flatnonzero((n > 0) & (n <= LITERAL_MAX))
-    long = np.flatnonzero(n > LITERAL_MAX)
     lens = n[short]
-    own_s = np.repeat(short, lens)
-    t_s = (np.arange(lens.sum()) - np.repeat(np.cumsum(lens) - lens, lens) + np.repeat(a[short], lens))
-    lo, hi = a[long][:, None].astype(float), (b[long] - 1)[:, None].astype(float)
-    mid, half = (lo + hi) / 2, (hi - lo) / 2
-    t_l = np.hstack([mid + half * _X[None, :], lo + _ENDS[None, :], hi - _ENDS[None, :]])
-    end_w = _OMEGA + np.where(_ENDS == 0, 0.5, 0.0)
-    w_l = np.hstack([half * _W[None, :], np.broadcast_to(end_w, (len(long), len(_ENDS))),
-                     np.broadcast_to(end_w, (len(long), len(_ENDS)))])
-    owner = np.concatenate([own_s, np.repeat(long, t_l.shape[1])])
-    return owner, np.concatenate([t_s.astype(float), t_l.ravel()]), \
-        np.concatenate([np.ones(len(t_s)), w_l.ravel()])
+    owners = [np.repeat(short, lens)]
+    ts = [(np.arange(lens.sum()) - np.repeat(np.cumsum(lens) - lens, lens)
+           + np.repeat(a[short], lens)).astype(float)]
+    ws = [np.ones(lens.sum())]
+    long = n > LITERAL_MAX
+    for g_n, g_p in set(zip(nodes[long].tolist(), order[long].tolist())):
+        idx = np.flatnonzero(long & (nodes == g_n) & (order == g_p))
+        x, wx = _legendre(g_n)
+        ends = np.arange(g_p + 1)
+        end_w = _gregory(g_p) + np.where(ends == 0, 0.5, 0.0)
+        lo, hi = a[idx][:, None].astype(float), (b[idx] - 1)[:, None].astype(float)
+        mid, half = (lo + hi) / 2, (hi - lo) / 2
+        ts.append(np.hstack([mid + half * x[None, :], lo + ends[None, :], hi - ends[None, :]]).ravel())
+        ws.append(np.hstack([half * wx[None, :], np.broadcast_to(end_w, (len(idx), g_p + 1)),
+                             np.broadcast_to(end_w, (len(idx), g_p + 1))]).ravel())
+        owners.append(np.repeat(idx, g_n + 2 * (g_p + 1)))
+    return np.concatenate(owners), np.concatenate(ts), np.concatenate(ws)
 
 
 def singular_points(schedule: Schedule, epochs: int, c: np.ndarray) -> np.ndarray:
@@ -93,8 +121,9 @@ def singular_points(schedule: Schedule, epochs: int, c: np.ndarray) -> np.ndarra
     return out
 
 
-def _rho(z: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """The Bernstein ellipse parameter of the points z (pairs × k) about the intervals [a, b − 1]."""
+def _rho(z: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The Bernstein ellipse parameters of the points z (pairs × k) about the intervals [a, b − 1], and
+    their distances to the intervals."""
     mid = (a + b - 1) / 2.0
     half = np.maximum((b - 1 - a) / 2.0, 0.5)
     x = (z - mid[:, None]) / half[:, None]
@@ -102,7 +131,10 @@ def _rho(z: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         root = x + np.sqrt(x - 1) * np.sqrt(x + 1)
         rho = np.abs(root)
         rho = np.maximum(rho, 1 / rho)
-    return np.where(np.isnan(z), np.inf, rho)
+        off = np.maximum(np.abs(z.real - mid[:, None]) - half[:, None], 0.0)
+        dist = np.hypot(off, z.imag)
+    gone = np.isnan(z)
+    return np.where(gone, np.inf, rho), np.where(gone, np.inf, dist)
 
 
 def log_sums(schedule: Schedule, epochs: int, a, b, c) -> tuple[np.ndarray, np.ndarray]:
@@ -111,15 +143,17 @@ def log_sums(schedule: Schedule, epochs: int, a, b, c) -> tuple[np.ndarray, np.n
     a, b = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)
     c = np.asarray(c, dtype=float)
     z = singular_points(schedule, epochs, c)
-    rho = _rho(z, a, b)
+    rho, dist = _rho(z, a, b)
     near = np.argmin(rho, axis=1)
-    cut = ((b - a) > LITERAL_MAX) & (rho[np.arange(len(a)), near] < RHO_MIN)
-    # cut blocks: pieces between a, b and t* ± D·2ᵏ (t* the nearest singularity's real part, in [a, b])
+    # cut where the ellipse is thin, or the singularity within D of the block (Gregory's ends)
+    cut = ((b - a) > LITERAL_MAX) & ((rho[np.arange(len(a)), near] < RHO_CUT)
+                                     | (dist.min(axis=1) < NEAR))
+    # cut blocks: pieces between a, b and t* ± D·4ᵏ (t* the nearest singularity's real part, in [a, b])
     pieces_a, pieces_b, owner = [a[~cut]], [b[~cut]], [np.flatnonzero(~cut)]
     idx = np.flatnonzero(cut)
     if len(idx):
         star = np.clip(np.round(z[idx, near[idx]].real), a[idx], b[idx])
-        steps = NEAR * 2.0 ** np.arange(LEVELS)
+        steps = NEAR * 4.0 ** np.arange(LEVELS)
         marks = np.hstack([a[idx, None], b[idx, None], star[:, None] - steps, star[:, None] + steps])
         marks = np.sort(np.clip(marks, a[idx, None], b[idx, None]), axis=1).astype(np.int64)
         pa, pb = marks[:, :-1].ravel(), marks[:, 1:].ravel()
@@ -128,7 +162,8 @@ def log_sums(schedule: Schedule, epochs: int, a, b, c) -> tuple[np.ndarray, np.n
         pieces_b.append(pb[keep])
         owner.append(np.repeat(idx, marks.shape[1] - 1)[keep])
     pa, pb, po = (np.concatenate(v) for v in (pieces_a, pieces_b, owner))
-    who, t, w = rule(pa, pb)
+    prho, pdist = _rho(z[po], pa, pb)
+    who, t, w = rule(pa, pb, nodes_for(prho.min(axis=1)), order_for(pdist.min(axis=1)))
     col = c[po][who]
     with np.errstate(all="ignore"):
         f = 1 - col * schedule.shape_at(epochs, t)

@@ -131,16 +131,14 @@ def _smooth(schedule: Schedule, epochs: int, a: np.ndarray, b: np.ndarray, c: np
     (block, column) pairs from :func:`schedule_quad.log_sums`."""
     terms = len(coef)
     owner, t, w = schedule_quad.rule(a, b)
+    order = np.argsort(owner, kind="stable")
+    owner, t, w = owner[order], t[order], w[order]
+    first = np.searchsorted(owner, np.arange(len(a)))
     s = schedule.shape_at(epochs, t)
     s0 = schedule.shape_at(epochs, (a + b - 1) / 2)
     d = s - s0[owner]
-    sums, moments = np.empty((len(a), terms)), np.empty((len(a), terms))
-    power, shifted = s.copy(), d.copy()
-    for n in range(terms):
-        sums[:, n] = np.bincount(owner, weights=w * power, minlength=len(a))
-        moments[:, n] = np.bincount(owner, weights=w * shifted, minlength=len(a)) / (n + 1)
-        power *= s
-        shifted *= d
+    sums = _weighted_powers(s, w, first, terms)
+    moments = _weighted_powers(d, w, first, terms) / np.arange(1, terms + 1)  # Σ (s − s₀)ⁿ / n
     sums[np.abs(sums) < TINY] = 0.0
     logmag[:] = -np.einsum("qn,nc->qc", sums, coef)
     ends = schedule.shape_at(epochs, np.concatenate([a, b - 1])).reshape(2, -1)
@@ -148,19 +146,39 @@ def _smooth(schedule: Schedule, epochs: int, a: np.ndarray, b: np.ndarray, c: np
     q, k = np.nonzero((np.abs(c)[None, :] * top[:, None] > SERIES_BELOW) | (np.abs(c) > SERIES_MAX))
     base = 1 - c[k] * s0[q]
     y = c[k] / base
-    near = np.abs(y) * width[q] > SERIES_BELOW
-    far = ~near
+    rho = np.abs(y) * width[q]
+    near = rho > SERIES_BELOW
+    far = np.flatnonzero(~near)
+    length = (b - a)[q[far]]
+    with np.errstate(divide="ignore"):  # each pair's own number of terms, as series_terms bounds it
+        need = np.ceil(np.log(1e-17 * (1 - rho[far]) / length) / np.log(rho[far]))
+    need = np.clip(np.nan_to_num(need, nan=1.0), 1, terms).astype(np.int64)
+    by_need = np.argsort(-need, kind="stable")
+    far = far[by_need]
+    active = np.searchsorted(-need[by_need], -np.arange(1, terms + 1), side="right")  # need > n
     qf, yf = q[far], y[far]
-    acc = np.zeros(len(qf))
-    for n in range(terms - 1, -1, -1):  # Horner: Σₙ yⁿ Mₙ/n
-        acc = yf * (moments[qf, n] + acc)
-    logmag[qf, k[far]] = (b - a)[qf] * np.log(np.abs(base[far])) - acc
-    sign[qf, k[far]] = np.where((b - a)[qf] % 2 == 1, np.sign(base[far]), 1.0)
+    mt = np.ascontiguousarray(moments.T)
+    acc = np.zeros(len(far))
+    for n in range(terms - 1, -1, -1):  # Horner: Σₙ yⁿ Mₙ/n, each pair over its own terms
+        j = active[n]
+        acc[:j] = yf[:j] * (mt[n][qf[:j]] + acc[:j])
+    kf = k[far]
+    logmag[qf, kf] = (b - a)[qf] * np.log(np.abs(base[far])) - acc
+    sign[qf, kf] = np.where((b - a)[qf] % 2 == 1, np.sign(base[far]), 1.0)
     if near.any():
         qn, kn = q[near], k[near]
         total, odd = schedule_quad.log_sums(schedule, epochs, a[qn], b[qn], c[kn])
         logmag[qn, kn] = total
         sign[qn, kn] = 1 - 2 * odd
+
+
+def _weighted_powers(x: np.ndarray, w: np.ndarray, first: np.ndarray, terms: int) -> np.ndarray:
+    """``(len(first), terms)``: Σ w·xⁿ over each run of points from ``first[q]``, n = 1 … terms."""
+    out = np.empty((terms, len(x)))
+    np.multiply(x, w, out=out[0])
+    for n in range(1, terms):
+        np.multiply(out[n - 1], x, out=out[n])
+    return np.add.reduceat(out, first, axis=1).T
 
 
 def _walk(shape: np.ndarray, starts: np.ndarray, c: np.ndarray, coef: np.ndarray, rows: int,
