@@ -63,10 +63,10 @@ def plan(schedule: Schedule, epochs: int, cmax: float, terms: int) -> tuple[int,
     if schedule.kind == "cosine":  # blocks of at most T/8 epochs: cos is smooth on each
         big_t = max(e - w, 1)
         return w, w, e, np.arange(w, e, max(big_t // 8, 1), dtype=np.int64)
-    if r >= 1.0:
-        return e, e, e, none
-    lnr = math.log(r)
     below = SERIES_BELOW / cmax if cmax > 0 else math.inf
+    if schedule.kind in ("step", "exponential") and r >= 1.0:
+        return e, e, e, none  # a growing rate: walked
+    lnr = math.log(r)
     if schedule.kind == "step":
         u = _first(schedule, e, k * math.log(below) / lnr if below < 1 else 0.0,
                    lambda s: cmax * s <= SERIES_BELOW, k)

@@ -145,9 +145,10 @@ def _smooth(schedule: Schedule, epochs: int, a: np.ndarray, b: np.ndarray, c: np
     top, width = ends.max(axis=0), np.abs(ends - s0).max(axis=0)
     q, k = np.nonzero((np.abs(c)[None, :] * top[:, None] > SERIES_BELOW) | (np.abs(c) > SERIES_MAX))
     base = 1 - c[k] * s0[q]
-    y = c[k] / base
+    with np.errstate(all="ignore"):
+        y = c[k] / base
     rho = np.abs(y) * width[q]
-    near = rho > SERIES_BELOW
+    near = ~(rho <= SERIES_BELOW)  # and where 1 − cs₀ = 0 (a factor that is exactly 0)
     far = np.flatnonzero(~near)
     length = (b - a)[q[far]]
     with np.errstate(divide="ignore"):  # each pair's own number of terms, as series_terms bounds it
