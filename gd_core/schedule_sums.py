@@ -2,19 +2,21 @@
 epoch-by-epoch work, and the sums over a block of epochs that replace it there.
 
 After the warm-up every shape starts at 1 and decays monotonically (a constant one stays at 1), so its
-run splits into three stretches (:func:`plan`):
+run splits into four stretches (:func:`plan`):
 
-* **literal** [0, L): walked (vectorised) as :mod:`gd_core.scheduled` always did — the warm-up, and for
-  exponential and inverse-time the epochs where some column's ``ηλ·s_t`` still exceeds 1/4;
-* **pieces** [L, S): the shape is constant on each block (a step schedule's first pieces, a constant
+* **walked** [0, L): vectorised, as :mod:`gd_core.scheduled` always did — the warm-up, an exponential's
+  epochs while some column's ``ηλ·s_t`` still exceeds 1/4, a growing step or exponential (r ≥ 1);
+* **pieces** [L, P): the shape is constant on each block (a step schedule's first pieces, a constant
   schedule after its warm-up), so a block's product is exactly ``(1 − ηλv)^length``;
+* **quadrature** [P, S): cosine, and inverse-time until its series may start (:mod:`gd_core.schedule_quad`;
+  blocks cut at T/8 for cosine, at the doublings of the distance to inverse-time's pole);
 * **series** [S, E): every column's ``x = ηλ·s_t`` is ≤ 1/4, so the block's ``log ∏ (1 − x)`` is the
   series ``−Σₙ (ηλ)ⁿ/n · Σₜ sₜⁿ`` and :func:`power_sums` gives ``Σₜ sₜⁿ`` in closed form: geometric sums
   for step and exponential (``expm1`` forms, accurate when ``rⁿ`` is near 1), Euler–Maclaurin with four
   Bernoulli terms for inverse-time (the stretch starts where ``(n + 8)·(r/K)·s`` ≤ 1/100, so the
   remainder is below 1e-18 of the sum).
 
-Cosine is walked whole (no closed form here yet). The tests hold every sum to the literal shape's.
+The tests hold every sum to the plain sum over the literal shape's values.
 """
 
 from __future__ import annotations

@@ -3,14 +3,35 @@
 On the quadratic each update multiplies the eigen-coordinate ``zᵢ`` by ``1 − η_t λᵢ``, so epoch k is
 ``z₀ ⊙ Pₖ`` with the cumulative product ``Pₖ,ᵢ = ∏_{t<k} (1 − η_t λᵢ)`` (:mod:`gd_core.quadratic` is the
 constant-rate case, ``(1 − ηλᵢ)ᵏ``). The products are built for many peak rates at once (a grid shares
-the schedule's shape), in windows of whole blocks of epochs: never a Python loop over epochs.
+the schedule's shape s_t = η_t/η), as the logarithms and signs of blocks of epochs between the recorded
+ones, accumulated: never a Python loop over epochs, and for a long run hardly any work per epoch.
+
+How a block's ``Σₜ log|1 − cs_t|`` (c = ηλᵢ, a column) is found depends on the stretch of the run
+(:func:`gd_core.schedule_sums.plan`):
+
+* walked (vectorised) where the shape has no closed form to use: the warm-up, an exponential's first
+  epochs while some c·s_t > 1/4, a growing step or exponential (r > 1) — and there, for the columns
+  with every c·s_t ≤ 1/4, the series ``−Σₙ cⁿ/n · Σₜ s_tⁿ`` (sums of powers shared by every column);
+* pieces: a step's first pieces, a constant after its warm-up — ``(1 − cv)^length`` exactly;
+* series: once every c·s_t ≤ 1/4 for step, exponential and inverse-time, the sums of powers in closed
+  form (geometric sums; Euler–Maclaurin) — a block costs the same at 10 epochs or 100,000;
+* quadrature (cosine, and inverse-time until the series): sums of powers of s, and of s − s₀ about the
+  block's middle value (``log|1 − cs| = log|1 − cs₀| + log(1 − y(s − s₀))``, y = c/(1 − cs₀)), by
+  Gauss–Legendre with Gregory's end corrections (:mod:`gd_core.schedule_quad`), so only the columns
+  whose c·s crosses 1 near the block (a log singularity, a sign change) need their own sums: graded
+  pieces around the crossing and 64 epochs about it walked.
+
+Every branch is held to a cumulative product over every epoch in the tests (relative 1e-9, in practice
+about 1e-12, up to a million epochs).
 
 Divergence. A schedule's loss is not convex in k (it may grow, then be rescued), so the constant rate's
 bisection does not apply. :func:`products` also keeps, between consecutive recorded epochs, a bound on
 how much any |Pᵢ| can grow (``|1 − ηsλ|`` is convex in the shape s, so its largest value on a block is at
-the block's smallest or largest s); :func:`divergence_epochs` then checks, for one start, exactly and
-epoch by epoch (vectorised), only the stretches where that bound could pass the divergence limit. The
-literal loop (:func:`gd_core.descent.gradient_descent` with ``rates=``) is the oracle in the tests.
+the block's smallest or largest s; the shape rises through the warm-up and is monotone after, so its
+largest value on a segment comes from the segment's ends); :func:`divergence_epochs` then checks, for one
+start, exactly and epoch by epoch (vectorised), only the stretches where that bound could pass the
+divergence limit. The literal loop (:func:`gd_core.descent.gradient_descent` with ``rates=``) is the
+oracle in the tests.
 """
 
 from __future__ import annotations
@@ -66,13 +87,9 @@ def products(quad: Quadratic, rates, schedule: Schedule, epochs: int, record) ->
     rate in ``rates``.
 
     The run is cut into blocks (at the recorded epochs, and where :func:`schedule_sums.plan` changes
-    method). In its literal stretch (every few hundred epochs there) a block's product is walked factor
-    by factor for the columns (rate, direction) whose ``η_t λᵢ`` exceeds ``SERIES_BELOW`` somewhere in
-    it; for every other column its logarithm is the series ``−Σₙ (ηλᵢ)ⁿ/n · Σₜ sₜⁿ``, whose sums of
-    powers of the schedule's shape are shared by every rate and direction (one matrix product). In the
-    pieces' stretch the shape is constant on a block: ``(1 − ηλᵢv)^length`` exactly. In the series'
-    stretch the sums of powers come in closed form (:func:`schedule_sums.power_sums`), no epoch walked.
-    The blocks' logarithms and signs then accumulate.
+    method; every few hundred epochs in its walked stretch). Each block's logarithm and sign per column
+    (rate, direction) comes from its stretch's method (see the module's docstring: walked or series,
+    exact pieces, closed-form series, quadrature); the blocks' logarithms and signs then accumulate.
     """
     rates = np.asarray(rates, dtype=float)
     record = np.asarray(record, dtype=np.int64)
