@@ -1,6 +1,6 @@
 """Sums over long blocks of epochs of a smooth function of the epoch, without visiting every epoch: what
-:func:`gd_core.scheduled.products` uses where a schedule's shape s_t is smooth (cosine, inverse-time)
-and some column's ``x = ηλ·s_t`` is too big for the series of ``log(1 − x)``.
+:func:`gd_core.scheduled.products` uses where a schedule's shape s_t is smooth (cosine, inverse-time,
+exponential) and some column's ``x = ηλ·s_t`` is too big for the series of ``log(1 − x)``.
 
 A block's sum Σ_{t=a}^{b−1} g(t) is, for a long block, Gauss–Legendre (16 nodes) on [a, b − 1] plus the
 trapezoid's ends and Gregory's end corrections of order 10 (weights on the 11 epochs at each end); a
@@ -101,7 +101,7 @@ def rule(a, b, nodes=None, order=None) -> tuple[np.ndarray, np.ndarray, np.ndarr
 
 def singular_points(schedule: Schedule, epochs: int, c: np.ndarray) -> np.ndarray:
     """``(len(c), 3)`` complex epochs where ``log|1 − c·s(t)|`` is singular (NaN where none), for the
-    smooth shapes after the warm-up: cosine and inverse-time."""
+    smooth shapes after the warm-up: cosine, inverse-time and exponential (the nearest three)."""
     c = np.asarray(c, dtype=float)
     w = schedule.warmup
     out = np.full((len(c), 3), np.nan, dtype=complex)
@@ -112,6 +112,12 @@ def singular_points(schedule: Schedule, epochs: int, c: np.ndarray) -> np.ndarra
             out[:, 0] = w + scale * theta
             out[:, 1] = w - scale * theta
             out[:, 2] = w + scale * (2 * np.pi - theta)
+        elif schedule.kind == "exponential":  # r^(u/K) = 1/c: u = −K·log c/ln r, every 2πiK/ln r
+            k_ln = float(schedule.decay_epochs) / np.log(float(schedule.decay_rate))
+            u = -k_ln * np.log(c.astype(complex))
+            out[:, 0] = w + u
+            out[:, 1] = w + u + 2j * np.pi * k_ln
+            out[:, 2] = w + u - 2j * np.pi * k_ln
         elif schedule.kind == "inverse-time":  # 1 + αu = c, and the shape's pole 1 + αu = 0
             alpha = float(schedule.decay_rate) / float(schedule.decay_epochs)
             out[:, 0] = w + (c - 1) / alpha
@@ -139,7 +145,8 @@ def _rho(z: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.nd
 
 def log_sums(schedule: Schedule, epochs: int, a, b, c) -> tuple[np.ndarray, np.ndarray]:
     """For pairs (block [a, b), column c): ``Σ_{t=a}^{b−1} log|1 − c·s_t|`` and the count of negative
-    factors' parity (1 where odd). Blocks lie after the warm-up of a cosine or inverse-time shape."""
+    factors' parity (1 where odd). Blocks lie after the warm-up of a cosine, inverse-time or exponential
+    shape."""
     a, b = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)
     c = np.asarray(c, dtype=float)
     z = singular_points(schedule, epochs, c)

@@ -5,11 +5,13 @@ After the warm-up every shape starts at 1 and decays monotonically (a constant o
 run splits into four stretches (:func:`plan`):
 
 * **walked** [0, L): vectorised, as :mod:`gd_core.scheduled` always did — the warm-up, an exponential's
-  epochs while some column's ``ηλ·s_t`` still exceeds 1/4, a growing step or exponential (r ≥ 1);
+  epochs while some column's ``ηλ·s_t`` still exceeds 1/4 (when there are at most ``WALK_MAX`` of
+  them), a growing step or exponential (r ≥ 1);
 * **pieces** [L, P): the shape is constant on each block (a step schedule's first pieces, a constant
   schedule after its warm-up), so a block's product is exactly ``(1 − ηλv)^length``;
-* **quadrature** [P, S): cosine, and inverse-time until its series may start (:mod:`gd_core.schedule_quad`;
-  blocks cut at T/8 for cosine, at the doublings of the distance to inverse-time's pole);
+* **quadrature** [P, S): cosine, and inverse-time or a slow exponential until the series may start
+  (:mod:`gd_core.schedule_quad`; blocks cut at T/8 for cosine, at the doublings of the distance to
+  inverse-time's pole, every K/|ln r| epochs for exponential);
 * **series** [S, E): every column's ``x = ηλ·s_t`` is ≤ 1/4, so the block's ``log ∏ (1 − x)`` is the
   series ``−Σₙ (ηλ)ⁿ/n · Σₜ sₜⁿ`` and :func:`power_sums` gives ``Σₜ sₜⁿ`` in closed form: geometric sums
   for step and exponential (``expm1`` forms, accurate when ``rⁿ`` is near 1), Euler–Maclaurin with four
@@ -28,6 +30,7 @@ import numpy as np
 from gd_core.schedules import Schedule
 
 SERIES_BELOW = 0.25  # a factor 1 − x with x ≤ this may come from the series of log(1 − x)
+WALK_MAX = 4096  # an exponential's stretch with some ηλ·s > 1/4 is walked up to this long
 EM_BELOW = 0.01  # Euler–Maclaurin for inverse-time where (n + 8)·(r/K)·s is at most this
 # B₂ₖ/(2k)! for k = 1 … 4, and the rising factorial's length 2k − 1
 BERNOULLI = ((1 / 12, 1), (-1 / 720, 3), (1 / 30240, 5), (-1 / 1209600, 7))
@@ -76,7 +79,10 @@ def plan(schedule: Schedule, epochs: int, cmax: float, terms: int) -> tuple[int,
     if schedule.kind == "exponential":
         u = _first(schedule, e, k * math.log(below) / lnr if below < 1 else 0.0,
                    lambda s: cmax * s <= SERIES_BELOW)
-        return w + u, w + u, w + u, none
+        if u <= WALK_MAX:
+            return w + u, w + u, w + u, none
+        # a slow decay: quadrature, on blocks of at most K/|ln r| epochs (s falls by e on each)
+        return w, w, w + u, np.arange(w, w + u, max(int(k / -lnr), 1), dtype=np.int64)
     alpha = r / k  # inverse-time: s = 1/(1 + αu)
     top = min(below, EM_BELOW / (alpha * (terms + 8)))
     u = _first(schedule, e, (1 / top - 1) / alpha if top < 1 else 0.0,

@@ -89,6 +89,21 @@ def test_a_million_epochs(kind):
                           record_epochs(1_000_000, 200))
 
 
+SLOW = [Schedule("exponential", 0.99, 1000), Schedule("exponential", 0.9, 500, 99),
+        Schedule("inverse-time", 0.1, 1000), Schedule("cosine", warmup=330_000)]
+
+
+@pytest.mark.parametrize("schedule", SLOW, ids=["exp-slow", "exp-slow-warmup", "inverse-time-slow",
+                                                "cosine-long-warmup"])
+def test_slow_decays_at_a_long_run(schedule):
+    """A decay so slow that ηλ·s stays above 1/4 for hundreds of thousands of epochs (quadrature, not a
+    walk), and a cosine whose T is shorter than the recorded gaps."""
+    exp = experiment_of("seattle", ("tmax",), True)
+    rates = exp.theory.critical_lr * np.geomspace(0.01, 10, 12)
+    assert_products_match(exp.quadratic, rates, schedule, 400_000, record_epochs(400_000, 200),
+                          compared=0.3)
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_random_schedules_equal_the_literal_product(seed):
     """Decay rates from 0.1 to 5 (a growing step or exponential is walked as before), decay epochs from
@@ -168,11 +183,12 @@ def test_the_rule_sums_smooth_functions_over_whole_epochs():
 
 
 @pytest.mark.parametrize("kind, warmup", [("cosine", 0), ("cosine", 300), ("inverse-time", 0),
-                                          ("inverse-time", 300)])
+                                          ("inverse-time", 300), ("exponential", 0), ("exponential", 300)])
 def test_log_sums_across_crossings_are_the_plain_sums(kind, warmup):
     """Blocks of up to a million epochs, columns ηλ from 0.002 to 20: most cross 1 − ηλs = 0 inside
     (a sign change and a log singularity), some just outside, some only nearly (cosine with ηλ ≈ 1)."""
-    s, epochs = Schedule(kind, 0.5, 100, warmup), 1_000_000
+    s = Schedule(kind, 0.99 if kind == "exponential" else 0.5, 1000 if kind == "exponential" else 100, warmup)
+    epochs = 1_000_000
     c = np.r_[np.geomspace(0.002, 20, 40), 1 - 1e-9, 1 + 1e-9, 0.999, 1.001]
     for a0, b0 in ((warmup + 10, epochs), (warmup + 123_456, warmup + 400_000), (warmup, warmup + 999)):
         a, b = np.full(len(c), a0), np.full(len(c), b0)
