@@ -99,14 +99,17 @@ def rule(a, b, nodes=None, order=None) -> tuple[np.ndarray, np.ndarray, np.ndarr
     return np.concatenate(owners), np.concatenate(ts), np.concatenate(ws)
 
 
-def singular_points(schedule: Schedule, epochs: int, c: np.ndarray) -> np.ndarray:
+def singular_points(schedule: Schedule, epochs: int, c: np.ndarray, warm: bool = False) -> np.ndarray:
     """``(len(c), 3)`` complex epochs where ``log|1 − c·s(t)|`` is singular (NaN where none), for the
-    smooth shapes after the warm-up: cosine, inverse-time and exponential (the nearest three)."""
+    smooth shapes after the warm-up: cosine, inverse-time and exponential (the nearest three); with
+    ``warm``, of the warm-up's straight line."""
     c = np.asarray(c, dtype=float)
     w = schedule.warmup
     out = np.full((len(c), 3), np.nan, dtype=complex)
     with np.errstate(all="ignore"):
-        if schedule.kind == "cosine":  # 1 − c(1 + cos θ)/2 = 0: cos θ = 2/c − 1, θ = π(t − W)/T
+        if warm:  # the warm-up's line: c·(t + 1)/W = 1
+            out[:, 0] = w / c - 1
+        elif schedule.kind == "cosine":  # 1 − c(1 + cos θ)/2 = 0: cos θ = 2/c − 1, θ = π(t − W)/T
             scale = max(epochs - w, 1) / np.pi
             theta = np.arccos((2 / c - 1).astype(complex))
             out[:, 0] = w + scale * theta
@@ -143,13 +146,13 @@ def _rho(z: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.nd
     return np.where(gone, np.inf, rho), np.where(gone, np.inf, dist)
 
 
-def log_sums(schedule: Schedule, epochs: int, a, b, c) -> tuple[np.ndarray, np.ndarray]:
+def log_sums(schedule: Schedule, epochs: int, a, b, c, warm: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """For pairs (block [a, b), column c): ``Σ_{t=a}^{b−1} log|1 − c·s_t|`` and the count of negative
     factors' parity (1 where odd). Blocks lie after the warm-up of a cosine, inverse-time or exponential
-    shape."""
+    shape, or (``warm``) inside the warm-up of any."""
     a, b = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)
     c = np.asarray(c, dtype=float)
-    z = singular_points(schedule, epochs, c)
+    z = singular_points(schedule, epochs, c, warm)
     rho, dist = _rho(z, a, b)
     near = np.argmin(rho, axis=1)
     # cut where the ellipse is thin, or the singularity within D of the block (Gregory's ends)

@@ -48,6 +48,7 @@ from gd_core.schedules import Schedule
 
 WINDOW = 1 << 15  # factors (epochs × rates × directions) computed per vectorised step
 SERIES_MAX, TINY = 1e3, 1e-150  # columns with ηλ above SERIES_MAX are always walked
+WARM_WALK = 1024  # a warm-up longer than this goes by quadrature
 
 
 @dataclass(frozen=True)
@@ -101,22 +102,27 @@ def products(quad: Quadratic, rates, schedule: Schedule, epochs: int, record) ->
     rows = max(64, WINDOW // max(1, len(c)))
     terms = series_terms(epochs)
     lit, pieces, tail, cuts = schedule_sums.plan(schedule, epochs, cmax, terms)
-    bounds = np.unique(np.concatenate([record, np.arange(0, lit, rows), cuts,
-                                       [lit, pieces, tail, epochs]]).astype(np.int64))
+    # a long warm-up (a straight line) by quadrature, its walked stretch starting after it
+    warm = schedule.warmup if schedule.warmup > WARM_WALK and cmax <= SERIES_MAX else 0
+    bounds = np.unique(np.concatenate([record, np.arange(warm, lit, rows), cuts,
+                                       [warm, lit, pieces, tail, epochs]]).astype(np.int64))
     bounds = bounds[bounds <= epochs]
     starts = bounds[:-1]  # block q covers the updates starts[q] … bounds[q + 1] − 1
     if not len(starts):
         return Products(rates, record, np.ones((r, len(record), m)), schedule, int(epochs), lam)
-    q_lit, q_pieces, q_tail = np.searchsorted(starts, [lit, pieces, tail])
+    q_warm, q_lit, q_pieces, q_tail = np.searchsorted(starts, [warm, lit, pieces, tail])
     logmag = np.zeros((len(starts), len(c)))
     sign = np.ones_like(logmag)
     with np.errstate(all="ignore"):
         n = np.arange(1, terms + 1)[:, None]
         coef = np.where(np.abs(c) <= SERIES_MAX, c, 0.0)[None, :] ** n / n
         coef[np.abs(coef) < TINY] = 0.0
-        if q_lit:
-            _walk(schedule.shape(epochs, 0, lit), starts[:q_lit], c, coef, rows,
-                  logmag[:q_lit], sign[:q_lit])
+        if q_warm:
+            _smooth(schedule, epochs, starts[:q_warm], bounds[1:q_warm + 1], c, coef,
+                    logmag[:q_warm], sign[:q_warm], warm=True)
+        if q_lit > q_warm:
+            _walk(schedule.shape(epochs, warm, lit), starts[q_warm:q_lit] - warm, c, coef, rows,
+                  logmag[q_warm:q_lit], sign[q_warm:q_lit])
         if q_pieces > q_lit:  # a constant shape on each block
             a, b = starts[q_lit:q_pieces], bounds[q_lit + 1:q_pieces + 1]
             f = 1 - schedule.shape_at(epochs, a)[:, None] * c[None, :]
@@ -140,7 +146,7 @@ def products(quad: Quadratic, rates, schedule: Schedule, epochs: int, record) ->
 
 
 def _smooth(schedule: Schedule, epochs: int, a: np.ndarray, b: np.ndarray, c: np.ndarray,
-            coef: np.ndarray, logmag: np.ndarray, sign: np.ndarray) -> None:
+            coef: np.ndarray, logmag: np.ndarray, sign: np.ndarray, warm: bool = False) -> None:
     """The quadrature stretch (blocks [a, b) of a smooth, monotone shape): where every x ≤ SERIES_BELOW
     the series from sums of powers of s; else, about the block's middle value s₀,
     ``log|1 − cs| = log|1 − cs₀| + log(1 − y(s − s₀))`` with y = c/(1 − cs₀), whose series needs the
@@ -185,7 +191,7 @@ def _smooth(schedule: Schedule, epochs: int, a: np.ndarray, b: np.ndarray, c: np
     sign[qf, kf] = np.where((b - a)[qf] % 2 == 1, np.sign(base[far]), 1.0)
     if near.any():
         qn, kn = q[near], k[near]
-        total, odd = schedule_quad.log_sums(schedule, epochs, a[qn], b[qn], c[kn])
+        total, odd = schedule_quad.log_sums(schedule, epochs, a[qn], b[qn], c[kn], warm)
         logmag[qn, kn] = total
         sign[qn, kn] = 1 - 2 * odd
 

@@ -104,6 +104,15 @@ def test_slow_decays_at_a_long_run(schedule):
                           compared=0.3)
 
 
+@pytest.mark.parametrize("kind", SCHEDULES)
+def test_a_long_warmup_by_quadrature(kind):
+    """A 20,000-epoch warm-up (longer than WARM_WALK: summed by quadrature, its crossings cut about)."""
+    exp = experiment_of("clemson", ("tmax", "tmin"), False)
+    rates = exp.theory.critical_lr * np.geomspace(0.01, 10, 13)
+    assert_products_match(exp.quadratic, rates, Schedule(kind, 0.5, 100, 20_000), 100_000,
+                          record_epochs(100_000, 200), compared=0.3)
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_random_schedules_equal_the_literal_product(seed):
     """Decay rates from 0.1 to 5 (a growing step or exponential is walked as before), decay epochs from
