@@ -6,8 +6,8 @@ For Seattle (tmax) and Clemson (tmax, tmin): the slider's whole grid of rates (1
 24 per decade), 200 recorded epochs, every schedule (r = 0.5, K = 100), best of ``--repeats``. Reports the
 table build (what the browser gets) and the endings for one start (each rate's divergence stop, per
 rerun), and the ratio to the constant-rate table. The issue's budget: the table with a schedule within 2×
-the constant one's time (at the playground's default 10,000 epochs). ``--short``: one repeat, 10,000
-epochs only (a smoke run).
+the constant one's time, at every epoch count measured (the Playground's slider reaches 1,000,000).
+``--short``: one repeat, 10,000 epochs only (a smoke run).
 """
 
 from __future__ import annotations
@@ -71,10 +71,10 @@ def main(argv=None) -> int:
                 ratio = table_s / base_s
                 print(f"  {kind:13s} table {table_s * 1e3:8.2f} ms   endings {end_s * 1e3:8.2f} ms   "
                       f"table {ratio:4.2f}× the constant one")
-                if epochs == 10_000 and ratio > BUDGET:
-                    over.append(f"{key} {kind}: {ratio:.2f}×")
+                if ratio > BUDGET:
+                    over.append(f"{key} {kind} at {epochs:,}: {ratio:.2f}×")
     verdict = "every schedule within 2×" if not over else "over: " + "; ".join(over)
-    print(f"budget (10,000 epochs): {verdict}")
+    print(f"budget: {verdict}")
     return 0
 
 

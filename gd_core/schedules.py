@@ -64,13 +64,18 @@ class Schedule:
     def shape(self, epochs: int, start: int = 0, stop: int | None = None) -> np.ndarray:
         """``η_t / η`` for every update t = start … stop − 1 of an ``epochs``-long run (all by default)."""
         self.check(epochs)
-        t = np.arange(start, epochs if stop is None else stop, dtype=float)
+        return self.shape_at(epochs, np.arange(start, epochs if stop is None else stop, dtype=float))
+
+    def shape_at(self, epochs: int, t) -> np.ndarray:
+        """``η_t / η`` at the updates ``t`` (any array of whole numbers) of an ``epochs``-long run: the
+        same formula, value for value, as :meth:`shape`."""
+        t = np.asarray(t, dtype=float)
         w = self.warmup
         u = t - w  # the schedule's own clock, after the warm-up
         r, k = float(self.decay_rate), float(self.decay_epochs)
         with np.errstate(all="ignore"):
             if self.kind == "constant":
-                out = np.ones(len(t))
+                out = np.ones(t.shape)
             elif self.kind == "step":
                 out = r ** np.floor(u / k)
             elif self.kind == "exponential":
@@ -90,7 +95,15 @@ class Schedule:
 
     def is_constant(self, epochs: int) -> bool:
         """Every update uses the same rate (a constant schedule, or r = 1): today's numbers exactly."""
-        return self.plain or bool(np.all(self.shape(epochs) == 1.0))
+        if self.plain:
+            return True
+        self.check(epochs)
+        if epochs < 1 or (self.kind in ("step", "exponential") and self.decay_rate == 1.0
+                          and self.warmup <= 1):
+            return True  # 1.0 ** x is exactly 1
+        if self.warmup > 1 or self.shape_at(epochs, [min(1, epochs - 1), epochs - 1]).min() != 1.0:
+            return False  # a rate that is not the peak's: not constant, without the whole shape
+        return bool(np.all(self.shape(epochs) == 1.0))
 
     def describe(self) -> str:
         """A short label: ``exponential, r = 0.5 per 100 epochs, 10 warm-up epochs``."""
