@@ -67,7 +67,7 @@ def test_an_exact_rate_from_a_link_survives_another_page(page: Page):
     page.wait_for_selector('[data-testid="stPlotlyChart"] .js-plotly-plot', timeout=LOAD_TIMEOUT_MS)
     wait_idle(page)
     page.get_by_role("link", name="Playground").click()
-    page.wait_for_selector('[data-testid="stPlotlyChart"] .js-plotly-plot', timeout=LOAD_TIMEOUT_MS)
+    page.wait_for_selector(LIVE, timeout=LOAD_TIMEOUT_MS)  # the Playground's live chart
     wait_idle(page)
     expect(thumb).to_have_attribute("aria-valuetext", "4.321e-03", timeout=RERUN_TIMEOUT_MS)
 

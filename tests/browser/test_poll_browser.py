@@ -116,7 +116,7 @@ def test_a_poll_from_projector_to_phone_and_back(browser: Browser, poll_server: 
         expect(phone.locator(MAIN)).to_contain_text("What will gradient descent do?")
         expect(phone.locator(MAIN)).to_contain_text("Seattle 2012–2015")
         expect(phone.locator('[data-testid="stSidebar"]')).to_have_count(0)
-        assert not phone.locator('[data-testid="stPlotlyChart"], .dl-live').count()
+        assert not phone.locator('[data-testid="stPlotlyChart"], .dl-live, .dl-plain').count()
         for word in ("converging", "oscillating", "diverging", "Converged"):
             assert word not in phone.locator(MAIN).inner_text()
         no_sideways_clipping(phone)
