@@ -38,11 +38,6 @@ def strip_payload(schedule: Schedule, epochs: int, critical: float, kind_label: 
             "warmup": int(schedule.warmup)}
 
 
-def strip_rates(payload: dict, peak: float) -> np.ndarray:
-    """The rates the strip draws at the peak rate ``peak`` (what the browser computes): η_t = peak · s_t."""
-    return peak * np.asarray(payload["shape"], dtype=float)
-
-
 def strip_alt(schedule: Schedule, lr: float, epochs: int, critical: float) -> str:
     """The strip in words, for the peak rate the page last ran (a screen reader's summary)."""
     rates = schedule.rates(lr, epochs)

@@ -14,8 +14,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import shutil
-import threading
-from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +31,7 @@ from gd_ui.chart.strip import strip_alt, strip_payload
 from gd_ui.chart.views import descent_data
 from gd_ui.schedule_words import KIND_LABELS
 from gd_ui.widgets import sidebar
-from gd_ui.widgets.cache import FRAMES
+from gd_ui.widgets.cache import FRAMES, shared
 from gd_ui.widgets.frame import Frame
 
 LOG = logging.getLogger("descent_lab")
@@ -170,30 +168,17 @@ def _strip(f: Frame) -> dict:
             "strip_alt": strip_alt(s, f.run.lr, f.run.epochs, critical)}
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@shared(max_entries=32)
 def _strip_payload(schedule, epochs: int, critical: float) -> dict:
     return strip_payload(schedule, epochs, critical, KIND_LABELS[schedule.kind])
 
 
-_ENDS: OrderedDict = OrderedDict()  # (table digest, start, epochs) -> each rate's ending from that start
-_ENDS_KEPT = 256
-_ENDS_LOCK = threading.Lock()
-
-
-def _endings(digest: str, quad, table, w0: tuple, b0: float, epochs: int):
-    """Each grid rate's ending from this start, once per table and start (a new rate alone, the commonest
-    change, reuses it; every session shares them): the core's :func:`endings`."""
-    key = (digest, w0, float(b0), int(epochs))
-    with _ENDS_LOCK:
-        if key in _ENDS:
-            _ENDS.move_to_end(key)
-            return _ENDS[key]
-    ends = endings(quad, table, np.asarray(w0), b0, epochs)
-    with _ENDS_LOCK:
-        _ENDS[key] = ends
-        while len(_ENDS) > _ENDS_KEPT:
-            _ENDS.popitem(last=False)
-    return ends
+@shared(max_entries=256)
+def _endings(digest: str, _quad, _table, w0: tuple, b0: float, epochs: int):
+    """Each grid rate's ending from this start, once per table (named by its digest) and start: a new
+    rate alone, the commonest change, reuses it, and every session shares it. The core's
+    :func:`endings`."""
+    return endings(_quad, _table, np.asarray(w0), b0, epochs)
 
 
 def live_chart(f: Frame, history, options: list[str], height: int, *, fill: bool = False) -> None:
