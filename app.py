@@ -12,6 +12,7 @@ from gd_ui.widgets import (
     classroom,
     frame,
     live,
+    partial,
     poll,
     results,
     schedule_view,
@@ -28,8 +29,26 @@ def main() -> None:
     if class_student.student_view() or poll.student_view():  # ?join=CODE / ?poll=CODE: a phone
         return
     class_teacher.before_page()
-    f = frame.open_page("playground", early=live.preload)  # plotly.js loads while the page is computed
+    f = frame.open_page("playground", needs="length", early=live.preload)  # plotly.js loads meanwhile
     stage.styles(f.on_stage)
+    table = live.draw_table(f)  # the rate grid's table: the whole run's, never resent by the fragment
+    if partial.classroom():  # a class or a prediction: every change reruns the whole page
+        experiment(f, table, partial.snapshot())
+    else:
+        experiment_alone(f, table, partial.snapshot())
+
+
+@st.fragment
+def experiment_alone(f: frame.Frame, table: str | None, seen: tuple) -> None:
+    """:func:`experiment` as a fragment: moving the rate or the start reruns it alone."""
+    frame.guarded(lambda: experiment(f, table, seen))
+
+
+def experiment(f: frame.Frame, table: str | None, seen: tuple) -> None:
+    """The rate and the start (sidebar), the presets, the class, the status, the live chart, the loss
+    and the numbers: everything the rate and the start decide."""
+    partial.whole_run(seen)
+    f = frame.with_rate(f)
     predict, asking, row = classroom.presets_row(f)
     if class_teacher.panel(f, row):  # a class runs: its Reveal is the one gate
         predict = asking = False
@@ -45,8 +64,10 @@ def main() -> None:
     extra = schedule_view.sentence(f, history)  # a schedule's verdict leads (None for a constant rate)
     stage.status_box(status, reveal, numbers, lead=extra)
     # presenter mode: the chart takes the height the window leaves (fill)
-    live.live_chart(f, history, list(f.run.rates), stage.CHART_FLOOR_PX if f.on_stage else NORMAL_CHART_PX,
-                    fill=f.on_stage)
+    if not live.live_chart(f, history, list(f.run.rates),
+                           stage.CHART_FLOOR_PX if f.on_stage else NORMAL_CHART_PX, fill=f.on_stage,
+                           table=table):
+        st.rerun(scope="app")  # the rate grid changed (an off-grid rate left it): a new table
     with st.container(key="dl_more"):  # on a phone: after the chart and the presets
         if not f.on_stage:
             preset = classroom.active_preset(f)

@@ -68,6 +68,7 @@ class Widget:
     query_param: str | None = None
     bounds: tuple[float, float, float] | None = None  # slider: min, max, step
     set_value: bool = False  # this delta carries a value the script set (st.session_state)
+    fragment_id: str = ""  # the st.fragment that drew it: changing it reruns that fragment alone
 
     def state(self) -> WidgetState | None:
         """The WidgetState the frontend sends for this widget (None: nothing selected, not sent)."""
@@ -224,9 +225,10 @@ class Session:
         keys = sorted(str(w.key) for w in self.widgets.values())
         raise KeyError(f"no widget with key {key!r}; keys: {keys}")
 
-    async def rerun(self, *, page_script_hash: str | None = None) -> Run:
+    async def rerun(self, *, page_script_hash: str | None = None, fragment_id: str = "") -> Run:
         """Send a rerun with every widget's value (as the frontend does) and read until the script
-        finishes (a timeout raises TimeoutError)."""
+        finishes (a timeout raises TimeoutError). ``fragment_id``: rerun that fragment alone, as the
+        frontend does when a widget drawn by a fragment changes."""
         hash_ = self.page_script_hash if page_script_hash is None else page_script_hash
         page_name = "" if hash_ else self.path.strip("/")
         states = [s for s in (w.state() for w in self.widgets.values()) if s is not None]
@@ -235,10 +237,11 @@ class Session:
             query_string=self.query_string(), page_script_hash=hash_, page_name=page_name,
             widget_states=WidgetStates(widgets=states), cached_message_hashes=list(self._cache),
             context_info=ContextInfo(timezone="UTC", timezone_offset=0, locale="en-US", url=url,
-                                     is_embedded=False, color_scheme="light"))
+                                     is_embedded=False, color_scheme="light"),
+            fragment_id=fragment_id)
         start = time.perf_counter()
         await self.ws.send(BackMsg(rerun_script=client).SerializeToString())
-        return await asyncio.wait_for(self._read_run(start), self.timeout)
+        return await asyncio.wait_for(self._read_run(start, fragment_id), self.timeout)
 
     async def set_widget(self, key: str, value) -> Run:
         """Change one widget as a user would, then rerun. ``value``: a number for a slider (a pair
@@ -262,7 +265,7 @@ class Session:
         else:
             w.value = value
         self._sync_url(w)
-        return await self.rerun()
+        return await self.rerun(fragment_id=w.fragment_id)
 
     async def switch_page(self, url_pathname: str, query: str = "") -> Run:
         """Follow a ``st.page_link`` to another page (``""`` is the main page) as the frontend does:
@@ -291,7 +294,7 @@ class Session:
         else:
             self.query[w.query_param] = as_list(w.value)
 
-    async def _read_run(self, start: float) -> Run:
+    async def _read_run(self, start: float, fragment_id: str = "") -> Run:
         """Read ForwardMsgs until this run's ``script_finished`` (a run cut short by a rerun or a page
         switch is followed by another one: keep reading)."""
         exceptions: list[str] = []
@@ -324,6 +327,7 @@ class Session:
                     errors.append(element.alert.body)
                 widget = _widget_from_element(element)
                 if widget is not None:
+                    widget.fragment_id = msg.delta.fragment_id
                     seen.add(widget.id)
                     self._on_widget(widget)
             elif kind == "navigation":
@@ -343,6 +347,9 @@ class Session:
                     elapsed = time.perf_counter() - start
                     if status == ForwardMsg.FINISHED_SUCCESSFULLY:  # the frontend drops unmounted widgets
                         self.widgets = {i: w for i, w in self.widgets.items() if i in seen}
+                    elif status == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:  # …of that fragment
+                        self.widgets = {i: w for i, w in self.widgets.items()
+                                        if i in seen or w.fragment_id != fragment_id}
                     self._expire_cache()
                     return Run(elapsed, ForwardMsg.ScriptFinishedStatus.Name(status), exceptions, errors, n,
                                size, self.page_script_hash)

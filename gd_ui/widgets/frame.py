@@ -1,7 +1,7 @@
 """The page frame: what every page does first, in one call, and the guard around what it does next.
 
 ``open_page(key)`` sets the page up (title, icon, layout), applies presenter mode, draws the navigation
-and the shared sidebar as far as the page needs it (dataset → model → run), and returns a
+and the shared sidebar as far as the page needs it (dataset → model → length → run), and returns a
 :class:`Frame` of plain values. ``guarded(main)`` runs the page body so that an unexpected error shows
 a friendly message naming what to try, and its traceback goes to the server log, never to a visitor.
 """
@@ -45,7 +45,7 @@ a:focus-visible, button:focus-visible, [role="slider"]:focus-visible, input:focu
 [data-testid="stHeader"] button, [data-testid="stHeader"] a, [data-testid="stToolbar"] {
   pointer-events: auto; }
 </style>"""
-NEEDS = ("dataset", "model", "run")
+NEEDS = ("dataset", "model", "length", "run")
 # The browser tab's icon, served by the app: an emoji or Material icon would be fetched from
 # fonts.gstatic.com, which an offline classroom network cannot reach.
 PAGE_ICON = str(Path(__file__).with_name("page_icon.png"))
@@ -65,6 +65,7 @@ class Frame:
     top: object = None  # presenter mode: the stage's top row, left part (presets, toggles), else None
     menu: object = None  # presenter mode: a place in the Menu for a page's less used actions, else None
     settings: str = "the sidebar"  # where the settings are, as page text names them ("the Menu" on stage)
+    length: tuple | None = None  # (epochs, schedule), as soon as they are drawn (``needs`` "length")
 
     @property
     def controls(self):
@@ -72,6 +73,7 @@ class Frame:
         return self._box if self._box is not None else st.sidebar
 
     _box: object = None
+    _rate_box: object = None  # where the rate and the start go (:func:`with_rate`)
 
 
 def open_page(key: str, *, needs: str = "run", header: bool = True, early=None) -> Frame:
@@ -105,7 +107,7 @@ def open_page(key: str, *, needs: str = "run", header: bool = True, early=None) 
             st.divider()
             box = st.container()
         place = "the Menu"
-    run_box = (box or st.sidebar).container() if needs == "run" else None
+    run_box = (box or st.sidebar).container() if needs in ("length", "run") else None
     data_box = (box or st.sidebar).container()
     if not on_stage:
         presenter.enter_button()
@@ -121,12 +123,25 @@ def open_page(key: str, *, needs: str = "run", header: bool = True, early=None) 
         if on_stage:
             top.caption(settings_line(dataset, model), width="stretch")
         return Frame(on_stage, dataset, model, exp, **stage)
-    run = sidebar.run_controls(exp, model, dataset.key, run_box)
-    run = replace(run, schedule=schedule_controls(run_box, run.epochs))
-    w0, b0 = sidebar.start_in_model_space(exp, model, run)
+    rate_box = run_box.container()  # the rate and the start: first in the sidebar, drawn last
+    epochs = sidebar.length_controls(model, run_box)
+    f = Frame(on_stage, dataset, model, exp, length=(epochs, schedule_controls(run_box, epochs)),
+              _rate_box=rate_box, **stage)
+    if needs == "length":
+        return f
+    f = with_rate(f)
     if on_stage and key != "playground":  # the Playground's own controls show these; elsewhere: say them
-        top.caption(settings_line(dataset, model, run), width="stretch")
-    return Frame(on_stage, dataset, model, exp, run, w0, b0, **stage)
+        top.caption(settings_line(dataset, model, f.run), width="stretch")
+    return f
+
+
+def with_rate(f: Frame) -> Frame:
+    """The frame of ``open_page(needs="length")`` with the rate and the start drawn (in the sidebar's
+    place kept for them, first of the run's controls): the whole run. The Playground calls it inside
+    its fragment, so a change of the rate or the start reruns only what depends on them."""
+    run = sidebar.rate_and_start(f.exp, f.model, f.dataset.key, f._rate_box, *f.length)
+    w0, b0 = sidebar.start_in_model_space(f.exp, f.model, run)
+    return replace(f, run=run, w0=w0, b0=b0)
 
 
 def settings_line(dataset: Dataset, model: Model, run: sidebar.Run | None = None) -> str:

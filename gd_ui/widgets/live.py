@@ -114,7 +114,7 @@ def _on_failed() -> None:
     st.session_state[FAILED] = (st.session_state.get(KEY) or {}).get("failed")
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@shared(max_entries=16)
 def _blob(key: str, _exp, model, options: tuple, epochs: int, _data, base: tuple, schedule=None):
     """The rate table for one dataset, model, epoch count, rate grid (and schedule: then the products
     for the grid's peak rates): computed once, in milliseconds."""
@@ -141,12 +141,18 @@ def failed_notice(key: str = "live_retry") -> None:
     st.button("Try the chart again", key=key, on_click=_retry, icon=":material/refresh:")
 
 
+def _table(f: Frame, options, epochs: int, schedule, data=None):
+    """The rate table's blob and the table itself, for the rate grid ``options``."""
+    base = init_tutorial(len(f.model.predictors))[0]
+    if data is None:  # the blob holds the data's points, never the run's
+        data = descent_data(f.exp, None, f.model.index, f.dataset)
+    return _blob(f.dataset.key, f.exp, f.model, tuple(options), epochs, data, tuple(base), schedule)
+
+
 def _payload(f: Frame, history, options: list[str], height: int, key: str):
     """The table blob and the chart's JSON for the sidebar's current run."""
     data = descent_data(f.exp, history, f.model.index, f.dataset)
-    base = init_tutorial(len(f.model.predictors))[0]
-    blob, table = _blob(f.dataset.key, f.exp, f.model, tuple(options), f.run.epochs, data, tuple(base),
-                        f.run.schedule)
+    blob, table = _table(f, options, f.run.epochs, f.run.schedule, data)
     ends = _endings(blob.digest, f.exp.quadratic, table, tuple(f.w0), f.b0, f.run.epochs)
     run = hashlib.sha1(repr((blob.digest, f.run.lr_text, f.run.w0, f.run.b0)).encode()).hexdigest()[:12]
     payload = run_json(
@@ -181,16 +187,37 @@ def _endings(digest: str, _quad, _table, w0: tuple, b0: float, epochs: int):
     return endings(_quad, _table, np.asarray(w0), b0, epochs)
 
 
-def live_chart(f: Frame, history, options: list[str], height: int, *, fill: bool = False) -> None:
+def draw_table(f: Frame) -> str | None:
+    """The rate table of ``open_page(needs="length")``'s frame, for the rate grid the slider will have
+    (an invisible element; its digest returned, None when the chart cannot start). It depends on the
+    data, the model, the epochs and the schedule, not on the rate or the start: the Playground draws it
+    outside its fragment, so a slider's rerun does not send its few hundred kB again."""
+    if not available():
+        return None
+    options = sidebar.rate_choice(f.exp, f.model, f.dataset.key).options
+    blob, _ = _table(f, options, *f.length)
+    TABLE(key="live_table", data=blob.data, height=0)
+    return blob.digest
+
+
+def live_chart(f: Frame, history, options: list[str], height: int, *, fill: bool = False,
+               table: str | None = None) -> bool:
     """The live chart for the sidebar's current run; ``options`` is the rate slider's grid. ``fill``
     (presenter mode): the plot takes the height the window leaves under it, ``height`` at least, less
-    ``FILL_SLACK_PX`` (the page's foot)."""
+    ``FILL_SLACK_PX`` (the page's foot). ``table``: the digest of the rate table :func:`draw_table` drew
+    (else it is drawn here). False, drawing nothing, when that table is not this run's (the grid
+    changed): the page must run again from the top."""
     if not available():
-        return failed_notice()
+        failed_notice()
+        return True
     blob, payload = _payload(f, history, options, height, KEY)
-    TABLE(key="live_table", data=blob.data, height=0)
+    if table is None:
+        TABLE(key="live_table", data=blob.data, height=0)
+    elif table != blob.digest:
+        return False
     CHART(key=KEY, data={**payload, "fill": FILL_SLACK_PX if fill else 0}, on_commit_change=_on_commit,
           on_failed_change=_on_failed)
+    return True
 
 
 def offline_page(f: Frame, history, options: list[str], title: str) -> str:

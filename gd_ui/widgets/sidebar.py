@@ -21,7 +21,7 @@ from gd_ui.datasets import BUNDLED, BUNDLED_BY_KEY, DEFAULT_KEY, Dataset
 from gd_ui.formats import kappa, sci
 from gd_ui.pages import PAGES
 from gd_ui.safe import md_text
-from gd_ui.state import DEFAULT_B0, DEFAULT_W0, RateInputs, reconcile_rate
+from gd_ui.state import DEFAULT_B0, DEFAULT_W0, RateChoice, RateInputs, reconcile_rate
 from gd_ui.status import MEANING, REGIME_OF_ZONE, ZONE_BADGE, rate_phrase
 from gd_ui.widgets.cache import Model, bundled_dataset, experiment, varying_columns
 
@@ -180,23 +180,33 @@ def _default(key: str, value, written: set):
     return None if key in written else value
 
 
+def rate_choice(exp: Experiment, model: Model, dataset_key: str) -> RateChoice:
+    """The rate slider's options and value on this run, from the session and the URL (nothing is
+    written: :func:`rate_slider` draws it)."""
+    state = st.session_state
+    return reconcile_rate(RateInputs(
+        widget=state.get("lr"), last_drawn=state.get("_lr_value"), url=st.query_params.get("lr"),
+        seen="_lr_seen" in state, last_url=state.get("_lr_url"), context=_context(model, dataset_key),
+        previous=state.get("_run_context"), critical=exp.theory.critical_lr,
+        exact=(*(p.spelled for p in presets.presets(exp.theory)), 1e-4)))
+
+
+def _context(model: Model, dataset_key: str) -> tuple:
+    return dataset_key, model.predictors, model.standardize
+
+
 def rate_slider(exp: Experiment, model: Model, dataset_key: str, box) -> tuple[str, list]:
     """The learning-rate slider (log scale) with the theory beside it; returns the rate as spelled and
     the slider's options."""
     state = st.session_state
-    context = (dataset_key, model.predictors, model.standardize)
     written = st.session_state.pop(WRITTEN, set())
-    choice = reconcile_rate(RateInputs(
-        widget=state.get("lr"), last_drawn=state.get("_lr_value"), url=st.query_params.get("lr"),
-        seen="_lr_seen" in state, last_url=state.get("_lr_url"), context=context,
-        previous=state.get("_run_context"), critical=exp.theory.critical_lr,
-        exact=(*(p.spelled for p in presets.presets(exp.theory)), 1e-4)))
+    choice = rate_choice(exp, model, dataset_key)
     url = st.query_params.get("lr")
     native = state["lr"] if "lr" in state else url if url in choice.options else choice.default
     if choice.value != native:  # a link followed, a reset, an off-grid rate: the app decides
         state["lr"] = choice.value
         written.add("lr")
-    state["_lr_seen"], state["_run_context"] = True, context
+    state["_lr_seen"], state["_run_context"] = True, _context(model, dataset_key)
     text = box.select_slider("Learning rate η (log scale)", choice.options, key="lr",
                              value=_default("lr", choice.default, written),
                              help="From 1/1000 to 10× this data's critical rate 2/λmax.", **BOUND)
@@ -215,8 +225,22 @@ def rate_slider(exp: Experiment, model: Model, dataset_key: str, box) -> tuple[s
     return text, choice.options
 
 
-def run_controls(exp: Experiment, model: Model, dataset_key: str, box=None) -> Run:
-    """Learning rate, initial weight and bias, epochs (the live chart writes the same keys)."""
+def length_controls(model: Model, box=None) -> int:
+    """The epochs and the tutorial's start (drawn under the rate and the start, though before them:
+    on the Playground those two are redrawn alone when they change)."""
+    sb = box or st.sidebar
+    epochs = sb.select_slider("Epochs", controls.EPOCH_STEPS, value=10_000, key="epochs",
+                              format_func=lambda e: f"{e:,}", **BOUND)
+    sb.button("Tutorial's starting values", on_click=_set_tutorial_start,
+              args=(len(model.predictors), model.index), width="stretch",
+              help="The tutorial's seeded start: k = √(1/d), w ~ U(−k, k) from RandomState(0), b = k.")
+    return int(epochs)
+
+
+def rate_and_start(exp: Experiment, model: Model, dataset_key: str, box, epochs: int,
+                   schedule: Schedule = CONSTANT) -> Run:
+    """The learning rate, initial weight and bias (the live chart writes the same keys), for a run of
+    ``epochs`` with ``schedule``."""
     sb = box or st.sidebar
     text, options = rate_slider(exp, model, dataset_key, sb)
     written = st.session_state.pop(WRITTEN, set())
@@ -224,12 +248,7 @@ def run_controls(exp: Experiment, model: Model, dataset_key: str, box=None) -> R
                    key="w0", help="Original units. Other predictors start at the tutorial's seeded values.",
                    **BOUND)
     b0 = sb.slider("Initial bias", -60.0, 60.0, _default("b0", DEFAULT_B0, written), 0.1, key="b0", **BOUND)
-    epochs = sb.select_slider("Epochs", controls.EPOCH_STEPS, value=10_000, key="epochs",
-                              format_func=lambda e: f"{e:,}", **BOUND)
-    sb.button("Tutorial's starting values", on_click=_set_tutorial_start,
-              args=(len(model.predictors), model.index), width="stretch",
-              help="The tutorial's seeded start: k = √(1/d), w ~ U(−k, k) from RandomState(0), b = k.")
-    return Run(float(text), text, float(w0), float(b0), int(epochs), tuple(options))
+    return Run(float(text), text, float(w0), float(b0), epochs, tuple(options), schedule)
 
 
 def start_in_model_space(exp: Experiment, model: Model, run: Run):
