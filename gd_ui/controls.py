@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 
 from gd_ui.formats import sci
@@ -13,6 +14,13 @@ DEFAULT_LR_SHARE = 0.4  # default rate: 0.4 × critical, a clean converging desc
 
 
 def lr_options(critical: float, extra: tuple[float | str, ...] = (), linked: str | None = None) -> list[str]:
+    """:func:`_lr_options` (a fresh list of its cached options)."""
+    return list(_lr_options(float(critical), tuple(extra), linked if isinstance(linked, str) or linked is None
+                            else str(linked)))
+
+
+@functools.lru_cache(maxsize=512)
+def _lr_options(critical: float, extra: tuple[float | str, ...], linked: str | None) -> tuple[str, ...]:
     """Log-spaced rates from critical/1000 to 10 × critical, plus ``extra`` exact rates (presets; a
     float is spelled with three digits, a string kept as spelled), plus ``linked``, a
     rate from a link, kept as it was written when it is a valid rate in range."""
@@ -26,7 +34,7 @@ def lr_options(critical: float, extra: tuple[float | str, ...] = (), linked: str
     rate = parse_rate(linked)
     if rate is not None and lo * 0.5 <= rate <= hi * 2:
         by_value[rate] = str(linked)  # the link's own spelling, so the widget accepts it
-    return [by_value[v] for v in sorted(by_value)]
+    return tuple(by_value[v] for v in sorted(by_value))
 
 
 def nearest(options: list[str], value: float) -> str:

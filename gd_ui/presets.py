@@ -54,7 +54,22 @@ def spell(lr: float, theory: Theory, zone: str, *, boundary: bool = False) -> st
     return cut(6)
 
 
+_MADE: dict = {}  # the presets of each spectrum seen (a page draws them on every rerun)
+_MADE_KEPT = 256
+
+
 def presets(theory: Theory) -> tuple[Preset, ...]:
+    """:func:`make_presets`, once per spectrum."""
+    key = (theory.eigenvalues.tobytes(), theory.critical_lr, theory.optimal_lr, theory.condition_number)
+    made = _MADE.get(key)
+    if made is None:
+        if len(_MADE) >= _MADE_KEPT:
+            _MADE.clear()
+        made = _MADE[key] = make_presets(theory)
+    return made
+
+
+def make_presets(theory: Theory) -> tuple[Preset, ...]:
     """The presets, in rate order: crawl (η·λmax = 0.01), just right (1: the largest rate with no
     zig-zag), fastest (the optimal rate 2/(λmin+λmax), whose steep direction zig-zags), oscillate (1.9),
     diverge (2.1). "fastest" is left out when it equals "just right" (κ = 1)."""

@@ -33,14 +33,20 @@ NUMBER_TEXT = re.compile(r"[-+]?(\d[\d,]*(\.\d*)?|\.\d+)([eE][-+]?\d+)?%?|[-+]?i
 def markdown_table(frame: pd.DataFrame, corner: str = "") -> str:
     """``frame`` (text cells) as a markdown table: its index as the first column, numbers right-aligned.
     Labels and any cell that is not a plain number are :func:`md_text` (shown literally)."""
+    return markdown_rows(list(frame.columns), list(zip(frame.index, frame.itertuples(index=False),
+                                                       strict=True)), corner)
+
+
+def markdown_rows(columns, rows, corner: str = "") -> str:
+    """:func:`markdown_table` of ``rows`` as (label, cells) under ``columns``."""
     def cell(value) -> str:
         text = str(value)
         return text if NUMBER_TEXT.fullmatch(text) else md_text(text, limit=80)
-    head = "| " + " | ".join([md_text(corner, 80)] + [md_text(c, 80) for c in frame.columns]) + " |"
-    rule = "|:--|" + "--:|" * len(frame.columns)
-    rows = ["| " + " | ".join([md_text(label, 80)] + [cell(v) for v in row]) + " |"
-            for label, row in zip(frame.index, frame.itertuples(index=False), strict=True)]
-    return "\n".join([head, rule, *rows])
+    head = "| " + " | ".join([md_text(corner, 80)] + [md_text(c, 80) for c in columns]) + " |"
+    rule = "|:--|" + "--:|" * len(columns)
+    lines = ["| " + " | ".join([md_text(label, 80)] + [cell(v) for v in cells]) + " |"
+             for label, cells in rows]
+    return "\n".join([head, rule, *lines])
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

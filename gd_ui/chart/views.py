@@ -49,16 +49,30 @@ def descent_data(exp: Experiment, history: History, index: int, dataset: Dataset
         weight_name=f"w({name})", multi=p.n_features > 1)
 
 
-def numbers_table(exp: Experiment, history: History) -> pd.DataFrame:
+NUMBER_COLUMNS = ("descent", "optimum", "baseline")
+
+
+def numbers_rows(exp: Experiment, history: History) -> list[tuple[str, tuple[str, str, str]]]:
     """Parameters and MSEs of the run beside the closed-form optimum and the persistence baseline
-    ("tomorrow = today"), as text with five significant digits (large values in e-notation)."""
+    ("tomorrow = today"), as (label, cells of :data:`NUMBER_COLUMNS`), each cell text with five
+    significant digits (large values in e-notation), empty where there is no value."""
     p, opt = exp.problem, exp.optimum
     w, b = history.final_weights, history.final_bias
     run = exp.losses(w, b)
-    rows = {f"weight {n}": (w[i], opt.weights[i], None) for i, n in enumerate(p.predictors)}
-    rows["bias"] = (b, opt.bias, None)
+    rows = [(f"weight {n}", (w[i], opt.weights[i], None)) for i, n in enumerate(p.predictors)]
+    rows.append(("bias", (b, opt.bias, None)))
     base = exp.baseline or {}
     for split, label in (("train", "training"), ("valid", "validation"), ("test", "test")):
-        rows[f"{label} MSE"] = (run[split], getattr(opt, split), base.get(split))
-    table = pd.DataFrame.from_dict(rows, orient="index", columns=["descent", "optimum", "baseline"])
-    return table.map(lambda v: "" if pd.isna(v) else f"{v:.5g}")
+        rows.append((f"{label} MSE", (run[split], getattr(opt, split), base.get(split))))
+    return [(label, tuple(_cell(v) for v in values)) for label, values in rows]
+
+
+def _cell(value) -> str:
+    return "" if value is None or value != value else f"{float(value):.5g}"
+
+
+def numbers_table(exp: Experiment, history: History) -> pd.DataFrame:
+    """:func:`numbers_rows` as a DataFrame (index: the labels)."""
+    rows = numbers_rows(exp, history)
+    return pd.DataFrame([cells for _, cells in rows], index=[label for label, _ in rows],
+                        columns=list(NUMBER_COLUMNS))

@@ -10,11 +10,11 @@ import streamlit as st
 
 from gd_core.descent import History
 from gd_ui import exports
-from gd_ui.chart.views import numbers_table
+from gd_ui.chart.views import NUMBER_COLUMNS, numbers_rows
 from gd_ui.figures.loss import loss_dict, loss_figure
 from gd_ui.figures.present import restyle
 from gd_ui.formats import sci
-from gd_ui.safe import markdown_table, md_text
+from gd_ui.safe import markdown_rows, md_text
 from gd_ui.verdict import run_sentence
 from gd_ui.widgets import live, plain_chart
 from gd_ui.widgets.frame import Frame
@@ -37,7 +37,8 @@ def loss_and_numbers(f: Frame, history: History) -> None:
         st.caption(f"Descent after {history.epochs_run:,} epochs, the closed-form least-squares optimum "
                    "on the training split, and the baseline “tomorrow's tmax = today's”.")
         # labels escaped, numbers as text
-        st.markdown(_per_run(history, "numbers", lambda: markdown_table(numbers_table(f.exp, history))))
+        st.markdown(_per_run(history, "numbers",
+                             lambda: markdown_rows(NUMBER_COLUMNS, numbers_rows(f.exp, history))))
         verdict = _per_run(history, "verdict", lambda: run_sentence(f.exp, history))
         if verdict:
             st.markdown(verdict)  # numbers and fixed words only: no user text
