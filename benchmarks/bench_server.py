@@ -36,6 +36,7 @@ from bench_classroom import FAILURE_TEXT, cpu_seconds, next_value
 from st_protocol import Session
 
 REPO = Path(__file__).resolve().parents[1]
+WORKER = REPO / "deploy" / "worker.py"
 PAGES = {"playground": (REPO / "app.py", ("lr", "w0", "b0")),
          "trivial": (Path(__file__).resolve().parent / "trivial_app.py", ("w0", "b0"))}
 BUDGET = 2.0  # playground CPU per change ≤ this × the trivial page's
@@ -48,7 +49,8 @@ def server(script: Path, profile: str | None = None):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    python = [sys.executable] + (["-m", "cProfile", "-o", profile] if profile else []) + ["-m", "streamlit"]
+    # deploy/worker.py: streamlit with TCP_NODELAY from the first connection, as the deployment runs it
+    python = [sys.executable] + (["-m", "cProfile", "-o", profile] if profile else []) + [str(WORKER)]
     log = Path(tempfile.mkstemp(prefix="bench-server-", suffix=".log")[1])
     cmd = [*python, "run", str(script), "--server.headless=true", "--server.address=127.0.0.1",
            f"--server.port={port}", "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"]

@@ -15,6 +15,7 @@ from pathlib import Path
 from string import Template
 
 HERE = Path(__file__).resolve().parent
+WORKER = HERE / "worker.py"  # streamlit run, with TCP_NODELAY from the first connection
 REPO = HERE.parent
 TEMPLATE = HERE / "haproxy.cfg.tmpl"
 SECRET_ENV = "DESCENT_LAB_COOKIE_SECRET"
@@ -90,7 +91,7 @@ def health_url(server: Server) -> str:
 
 
 def worker_command(port: int, address: str) -> list[str]:
-    return [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
+    return [sys.executable, str(WORKER), "run", "app.py", "--server.headless=true",
             f"--server.address={address}", f"--server.port={port}", "--browser.gatherUsageStats=false",
             "--server.fileWatcherType=none"]
 

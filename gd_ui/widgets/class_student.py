@@ -195,7 +195,8 @@ def _chart(view) -> None:
         st.caption("The chart of this step is on the teacher's screen.")
         return
     live.CHART(key=CHART_KEY, data={**payload, "key": CHART_KEY, "plotly": live.PLOTLY_URL,
-                                    "presenter": False, "height": 420, "stacked_height": 760})
+                                    "module": live.MODULE_URL, "presenter": False, "height": 420,
+                                    "stacked_height": 760})
 
 
 @st.fragment(run_every=WATCH_S)

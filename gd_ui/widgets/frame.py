@@ -17,6 +17,7 @@ import numpy as np
 import streamlit as st
 
 from gd_core.experiment import Experiment
+from gd_ui import nodelay
 from gd_ui.datasets import Dataset
 from gd_ui.formats import sci
 from gd_ui.pages import BY_KEY
@@ -49,6 +50,7 @@ NEEDS = ("dataset", "model", "length", "run")
 # The browser tab's icon, served by the app: an emoji or Material icon would be fetched from
 # fonts.gstatic.com, which an offline classroom network cannot reach.
 PAGE_ICON = str(Path(__file__).with_name("page_icon.png"))
+nodelay.apply()  # a rerun's messages go out at once (from the next connection on: gd_ui/nodelay.py)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import shutil
+import os
 from pathlib import Path
 
 import numpy as np
@@ -52,7 +52,6 @@ def module_text(*names: str) -> str:
 TABLE_JS = module_text("live_shared.js", "live_table.js")
 CHART_JS = module_text("live_shared.js", "live_scene.js", "live_chart.js")
 TABLE = st.components.v2.component("descent_lab_table", js=TABLE_JS, isolate_styles=False)
-CHART = st.components.v2.component("descent_lab_live", css=CSS, js=CHART_JS, isolate_styles=False)
 OFFLINE_HEIGHT = 620
 OFFLINE_NOTE = ("Descent Lab, offline: the same live chart as the app's Playground, with every number "
                 "of this run inside this file. Move the sliders or press Play; the other rates and starts "
@@ -70,32 +69,44 @@ def plotly_source() -> Path:
     return path
 
 
-def plotly_url() -> str | None:
-    """plotly.js (:func:`plotly_source`), copied once under the app's static folder (its name carries its
-    digest, so a browser may cache it for good); None if that fails."""
-    source = plotly_source()
+def served(prefix: str, suffix: str, raw: bytes) -> str | None:
+    """``raw`` as a file of the app's static folder, named by its digest (so a browser may cache it for
+    good), written once; its URL, or None if that fails."""
+    name = f"{prefix}-{hashlib.sha1(raw).hexdigest()[:12]}{suffix}"
+    target = STATIC / name
     try:
-        raw = source.read_bytes()
-        name = f"plotly-{hashlib.sha1(raw).hexdigest()[:12]}.min.js"
-        target = STATIC / name
         if not target.exists() or target.stat().st_size != len(raw):
             STATIC.mkdir(exist_ok=True)
-            tmp = target.with_suffix(".tmp")
-            shutil.copyfile(source, tmp)
+            tmp = target.with_name(f"{name}.{os.getpid()}.tmp")
+            tmp.write_bytes(raw)
             tmp.replace(target)
         return f"app/static/{name}"
     except OSError:
         return None
 
 
+def plotly_url() -> str | None:
+    """plotly.js (:func:`plotly_source`), :func:`served`; None if that fails."""
+    try:
+        return served("plotly", ".min.js", plotly_source().read_bytes())
+    except OSError:
+        return None
+
+
 PLOTLY_URL = plotly_url()
+# The chart's module, served (a rerun then sends the stub, not 35 kB of script); inlined if it cannot be.
+MODULE_URL = served("live", ".js", CHART_JS.encode())
+STUB_JS = module_text("live_shared.js", "live_stub.js")
+CHART = st.components.v2.component("descent_lab_live", css=CSS, isolate_styles=False,
+                                   js=STUB_JS if MODULE_URL else CHART_JS)
 
 
 def preload() -> None:
-    """Start loading plotly.js in the browser now (call it as early as the page can): the download and
-    its parsing then overlap the rest of the script run instead of following it."""
+    """Start loading plotly.js and the chart's module in the browser now (call it as early as the page
+    can): the downloads and their parsing then overlap the rest of the script run instead of following
+    it."""
     if PLOTLY_URL and not st.session_state.get(FAILED):
-        TABLE(key="live_plotly", data=PLOTLY_URL, height=0)
+        TABLE(key="live_plotly", data={"plotly": PLOTLY_URL, "module": MODULE_URL}, height=0)
 
 
 def committed(commit) -> dict:
@@ -157,7 +168,7 @@ def _payload(f: Frame, history, options: list[str], height: int, key: str):
     run = hashlib.sha1(repr((blob.digest, f.run.lr_text, f.run.w0, f.run.b0)).encode()).hexdigest()[:12]
     payload = run_json(
         blob.digest, options.index(f.run.lr_text), f.run.w0, f.run.b0, ends, run=run, key=key,
-        plotly=PLOTLY_URL, shown=f.model.shown, presenter=f.on_stage,
+        plotly=PLOTLY_URL, module=MODULE_URL, shown=f.model.shown, presenter=f.on_stage,
         spec=chart_spec(data, presenter=f.on_stage), height=height,
         summary=exports.descent_summary(data), **_strip(f))
     return blob, payload
@@ -224,7 +235,7 @@ def offline_page(f: Frame, history, options: list[str], title: str) -> str:
     """The live chart of this run as one HTML file that plays offline (plotly.js, the component's JS and
     every number inlined); its sliders work too."""
     blob, payload = _payload(f, history, options, OFFLINE_HEIGHT, "offline")
-    payload = {**payload, "plotly": None, "presenter": False, "spec": chart_spec(
+    payload = {**payload, "plotly": None, "module": None, "presenter": False, "spec": chart_spec(
         descent_data(f.exp, history, f.model.index, f.dataset), presenter=False)}
     return offline_html(title=title, table=blob.data, payload=payload, plotly_js=plotly_source().read_text(
         encoding="utf-8"), chart_js=CHART_JS, table_js=TABLE_JS, css=CSS, note=OFFLINE_NOTE)
@@ -240,6 +251,7 @@ def finished_chart(f: Frame, history, *, key: str, height: int) -> None:
     run = hashlib.sha1(repr((key, f.dataset.key, f.run.lr_text, history.epochs_run,
                              float(s.loss[-1]))).encode()).hexdigest()[:12]
     CHART(key=key, data=scene_json(s, data, f.run.lr_text, run=run, key=key, plotly=PLOTLY_URL,
+                                   module=MODULE_URL,
                                    shown=f.model.shown, presenter=f.on_stage,
                                    spec=chart_spec(data, presenter=f.on_stage),
                                    height=height,

@@ -19,3 +19,14 @@ G.loadPlotly = G.loadPlotly || function (src) {
   }
   return G.plotly;
 };
+
+// A module of the app's own (the live chart's, live_stub.js), imported once per page.
+G.modules = G.modules || new Map();
+G.loadModule = G.loadModule || function (src) {
+  if (!G.modules.has(src)) {
+    const loading = import(new URL(src, document.baseURI).href);
+    loading.catch(() => G.modules.delete(src));  // a retry imports it again
+    G.modules.set(src, loading);
+  }
+  return G.modules.get(src);
+};

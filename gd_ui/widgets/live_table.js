@@ -1,7 +1,7 @@
 // Descent Lab — the live chart's rate table, decoded once and shared with the chart by its digest.
 // The bytes are gd_ui/chart/live_payload.py's DLT1 layout: magic, header length, JSON header, then typed arrays.
-// Given a URL instead (a string, sent as soon as the page opens), it starts loading plotly.js, so that the
-// download and the parsing run while the server is still computing the page.
+// Given URLs instead ({plotly, module}, sent as soon as the page opens), it starts loading plotly.js and the
+// chart's module, so that the downloads and the parsing run while the server is still computing the page.
 
 function decode(bytes) {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -21,7 +21,11 @@ function decode(bytes) {
 
 export default function (component) {
   const { data, parentElement } = component;
-  if (typeof data === "string") { G.loadPlotly(data).catch(() => {}); return; }  // the chart reports a failure
+  if (data && data.plotly) {  // the chart itself reports a failure
+    G.loadPlotly(data.plotly).catch(() => {});
+    if (data.module) G.loadModule(data.module).catch(() => {});
+    return;
+  }
   if (!data || !data.length) return;
   const table = decode(data);
   const key = table.digest;
