@@ -12,6 +12,7 @@ from gd_ui.widgets import (
     classroom,
     frame,
     live,
+    navigation,
     partial,
     poll,
     results,
@@ -75,4 +76,8 @@ def experiment(f: frame.Frame, table: str | None, seen: tuple) -> None:
         results.loss_and_numbers(f, history)
 
 
-frame.guarded(main)
+def playground() -> None:
+    frame.guarded(main)
+
+
+navigation.run(playground)  # the page registry as st.navigation: this page at the root, pages/ beside it

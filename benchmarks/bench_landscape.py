@@ -77,7 +77,7 @@ def page(repeats: int, epochs: int = EPOCHS) -> None:
         at = AppTest.from_file(str(REPO / "app.py"), default_timeout=300)
         at.query_params["ds"] = "clemson"
         at.run()
-        at.switch_page("pages/3_Loss_Landscape.py")
+        at.switch_page("pages/Loss_Landscape.py")
         at.session_state["land_epochs"] = epochs
         start = time.perf_counter()
         at.run()

@@ -146,17 +146,6 @@ def counts_summary(counts: Mapping[str, int], answer: str | None = None) -> str:
 
 # --- the join link and its QR code -----------------------------------------------------------------
 
-def page_slugs(paths: Iterable[str]) -> list[str]:
-    """The URL path of each page file as Streamlit names it: ``pages/4_Step_Through.py`` →
-    ``Step_Through`` (the main script, ``app.py``, is the root and has none)."""
-    slugs = []
-    for path in paths:
-        if path.startswith("pages/"):
-            stem = path.rsplit("/", 1)[-1].removesuffix(".py")
-            slugs.append(re.sub(r"^[0-9]+[_ -]*", "", stem).replace(" ", "_"))
-    return slugs
-
-
 def join_url(page_url: str | None, code: str, slugs: Iterable[str] = (), *, host: str | None = None,
              scheme: str = "http") -> str:
     """Where students join: the app's root with ``?poll=CODE``.

@@ -70,11 +70,11 @@ KEYS = (
     Key("play_json", "widgets.results", None, False, "download: fit JSON"),
     Key("play_html", "widgets.results", None, False, "download: offline animated HTML"),
     Key("play_code", "widgets.results", None, False, "download: the run as notebook + script (zip)"),
-    # the data page (pages/1_Data.py, gd_ui.widgets.importing): data_* keys
-    Key("data_file", "pages/1_Data.py", None, False, "the uploaded file"),
-    Key("data_fill", "pages/1_Data.py", "ffill", False, "gap strategy"),
-    Key("data_use", "pages/1_Data.py", None, False, "the 'Use this dataset' button"),
-    Key("data_preview", "pages/1_Data.py", None, False, "the preview table"),
+    # the data page (pages/Data.py, gd_ui.widgets.importing): data_* keys
+    Key("data_file", "pages/Data.py", None, False, "the uploaded file"),
+    Key("data_fill", "pages/Data.py", "ffill", False, "gap strategy"),
+    Key("data_use", "pages/Data.py", None, False, "the 'Use this dataset' button"),
+    Key("data_preview", "pages/Data.py", None, False, "the preview table"),
     Key("data_import", "widgets.importing", [], False, "the last two imports of that file (memo)"),
     Key("data_upload", "widgets.importing", None, False, "the last uploaded file, shown again on return"),
     Key("data_active_upload", "widgets.importing", None, False, "the active upload: file, corrections, fill"),
@@ -105,7 +105,7 @@ KEYS = (
     Key("land_sched_<param>", "widgets.schedule_controls", None, True, "the landscape's schedule: r, K, W"),
     Key("land_map", "widgets.landscape", None, False, "chart: the landscape with its paths"),
     Key("land_noisy", "widgets.landscape", None, False, "chart: the mini-batch paths"),
-    # the step-through lesson (pages/4_Step_Through.py, gd_ui.widgets.step_through)
+    # the step-through lesson (pages/Step_Through.py, gd_ui.widgets.step_through)
     Key("step_part", "widgets.step_through", "one day", True, "step 1 or 2"),
     Key("step_epoch", "widgets.step_through", 0, True, "epoch shown in step 2"),
     Key("step_x", "widgets.step_through", 80.0, True, "worked example: today's tmax"),

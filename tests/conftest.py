@@ -117,6 +117,14 @@ def open_page(page: str = "app.py", *, query: dict | None = None, **state):
     return at.run()
 
 
+def to_playground(at):
+    """``at`` switched back to the Playground (then ``.run()`` it): st.navigation's page at the root is
+    app.py's own function, which ``AppTest.switch_page`` (files only) cannot name. (After a run of a file
+    page AppTest lists the pages as file discovery would; the root is then app.py, which routes the same.)"""
+    at._page_hash = next(h for h, info in at._registered_pages.items() if info.get("url_pathname") == "")
+    return at
+
+
 def open_link(page: str = "app.py", query: dict | None = None):
     """An AppTest of a new visitor following a link straight to ``page`` with ``query`` (the session's
     first run is that page's, as in a browser; ``open_page`` starts on the playground instead)."""

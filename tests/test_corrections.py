@@ -8,7 +8,7 @@ import importer_fixtures as fx
 import pandas as pd
 import pytest
 import service_fixtures as sf
-from conftest import REPO
+from conftest import REPO, to_playground
 from streamlit.testing.v1 import AppTest
 
 from gd_core.importer import WeatherFileError, import_weather
@@ -66,7 +66,7 @@ def test_cli_names_the_flag_that_mends_a_refusal(tmp_path, capsys):
 
 def data_page() -> AppTest:
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
-    return at.switch_page("pages/1_Data.py").run()
+    return at.switch_page("pages/Data.py").run()
 
 
 def upload(at: AppTest, name: str, data: bytes) -> AppTest:
@@ -106,8 +106,8 @@ def test_coming_back_shows_the_active_upload_and_its_corrections(tmp_path):
     assert "Active on every page" in at.success[0].value
     links = at.get("page_link")
     assert [link.proto.label for link in links if link.proto.label == "Open in the Playground"]
-    at.switch_page("app.py").run()
-    at.switch_page("pages/1_Data.py").run()
+    to_playground(at).run()
+    at.switch_page("pages/Data.py").run()
     assert not at.exception and not at.error
     assert any("Your last upload" in c.value for c in at.caption)
     assert at.dataframe[0].value["detected"]["format"] == "KNMI daily"
@@ -138,8 +138,8 @@ def test_coming_back_shows_the_active_upload_not_a_later_refused_one(tmp_path):
     active = at.selectbox(key="ds").value
     at = upload(at, "odd.csv", NO_ROLES)  # tried another file, refused: the KNMI one stays active
     assert at.error and at.selectbox(key="ds").value == active
-    at.switch_page("app.py").run()
-    at.switch_page("pages/1_Data.py").run()
+    to_playground(at).run()
+    at.switch_page("pages/Data.py").run()
     assert not at.exception and not at.error
     assert at.dataframe[0].value["detected"]["format"] == "KNMI daily"
     assert at.selectbox(key="data_runit").value == "mm" and at.radio(key="data_fill").value == "interpolate"

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from conftest import REPO, live, live_table
+from conftest import REPO, live, live_table, to_playground
 from importer_fixtures import BAD_INPUTS, FIXTURES
 from streamlit.testing.v1 import AppTest
 from test_app_playground import decode_table
 
-DATA_PAGE = "pages/1_Data.py"
+DATA_PAGE = "pages/Data.py"
 
 
 def noaa_days(n: int = 90) -> bytes:
@@ -43,7 +43,7 @@ def test_upload_detect_activate_and_use_on_the_playground():
     assert "OAKLAND" not in " ".join(m.value for m in at.markdown)  # the station name is data, not markup
     at.button(key="data_use").click().run()
     assert at.selectbox(key="ds").value.startswith("upload:")
-    at.switch_page("app.py").run()
+    to_playground(at).run()
     assert not at.exception
     assert at.selectbox(key="ds").value.startswith("upload:")
     table = decode_table(live_table(at))  # what the live chart draws
@@ -110,7 +110,7 @@ def test_constant_predictor_is_left_out_of_the_model():
                                       for d in range(1, 31)]
     at = upload(data_page(), "dry.csv", ("\n".join(rows) + "\n").encode())
     at.button(key="data_use").click().run()
-    at.switch_page("app.py").run()
+    to_playground(at).run()
     assert not at.exception
     assert "rain" not in at.multiselect(key="pred").options
     assert "constant" in " ".join(c.value for c in at.sidebar.caption)

@@ -19,7 +19,7 @@ from gd_ui.state import DEFAULT_B0, DEFAULT_W0
 from gd_ui.widgets import presenter
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-LESSON = "pages/4_Step_Through.py"
+LESSON = "pages/Step_Through.py"
 
 
 def last_line(tex: str) -> str:

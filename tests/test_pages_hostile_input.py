@@ -28,8 +28,8 @@ from gd_ui.safe import md_text
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
-DATA_PAGE = "pages/1_Data.py"
-PAGES = ("app.py", "pages/2_Learning_Rate_Lab.py", "pages/3_Loss_Landscape.py", "pages/4_Step_Through.py",
+DATA_PAGE = "pages/Data.py"
+PAGES = ("app.py", "pages/Learning_Rate_Lab.py", "pages/Loss_Landscape.py", "pages/Step_Through.py",
          DATA_PAGE)
 GUARD = "Something went wrong drawing this page"
 

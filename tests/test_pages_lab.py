@@ -9,8 +9,8 @@ import pytest
 from conftest import APP, decode, experiment_of
 from streamlit.testing.v1 import AppTest
 
-LAB = "pages/2_Learning_Rate_Lab.py"
-LAND = "pages/3_Loss_Landscape.py"
+LAB = "pages/Learning_Rate_Lab.py"
+LAND = "pages/Loss_Landscape.py"
 
 
 def open_page(page: str, **state) -> AppTest:

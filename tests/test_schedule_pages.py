@@ -87,7 +87,7 @@ def test_bad_schedule_values_in_a_link_fall_back_and_a_long_warmup_is_explained(
 
 
 def test_the_lab_draws_constant_and_schedule_sweeps_on_one_chart():
-    at = open_page("pages/2_Learning_Rate_Lab.py", query=QUERY)
+    at = open_page("pages/Learning_Rate_Lab.py", query=QUERY)
     assert not at.exception
     chart = next(s for s in specs(at) if any("exponential" in (t.get("name") or "") for t in s["data"]))
     names = {t.get("name") for t in chart["data"]}
@@ -95,7 +95,7 @@ def test_the_lab_draws_constant_and_schedule_sweeps_on_one_chart():
 
 
 def test_the_landscape_takes_the_schedule():
-    at = open_page("pages/3_Loss_Landscape.py", query={"land_sched": "step", "land_sched_k": "10"})
+    at = open_page("pages/Loss_Landscape.py", query={"land_sched": "step", "land_sched_k": "10"})
     assert not at.exception
     assert at.selectbox(key="land_sched").value == "step"
 

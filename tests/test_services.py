@@ -128,7 +128,7 @@ def test_service_fixture_through_cli_inspect_json(tmp_path, case, capsys):
 
 def _data_page() -> AppTest:
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
-    return at.switch_page("pages/1_Data.py").run()
+    return at.switch_page("pages/Data.py").run()
 
 
 @pytest.mark.parametrize("case", sorted(EXPECTED))

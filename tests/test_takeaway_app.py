@@ -70,7 +70,7 @@ def test_the_playground_zip_runs_the_urls_start_and_rate(tmp_path, downloads):
 @pytest.mark.slow
 def test_the_step_through_zip_stops_at_the_shown_epoch(tmp_path, downloads):
     lr = a_rate(1.2)  # just over critical: each epoch overshoots further
-    at = page({"step_part": "epochs", "step_epoch": "7"}, "pages/4_Step_Through.py")
+    at = page({"step_part": "epochs", "step_epoch": "7"}, "pages/Step_Through.py")
     at.select_slider(key="lr").set_value(lr).run()
     assert any(f"learning rate {float(lr):.2e}" in c.value for c in at.caption)  # the run the page shows
     folder = unzip_three(downloads[ZIP_NAME](), tmp_path)

@@ -16,8 +16,8 @@ from streamlit.testing.v1 import AppTest
 
 from gd_ui.url_check import check, choice, flag, note, number, rate
 
-PAGES = ("app.py", "pages/1_Data.py", "pages/2_Learning_Rate_Lab.py", "pages/3_Loss_Landscape.py",
-         "pages/4_Step_Through.py")  # the data page binds only the sidebar's dataset picker
+PAGES = ("app.py", "pages/Data.py", "pages/Learning_Rate_Lab.py", "pages/Loss_Landscape.py",
+         "pages/Step_Through.py")  # the data page binds only the sidebar's dataset picker
 # the model, the step and the schedule first: the other settings depend on them
 FIRST = ("ds", "pred", "std", "step_part", "predict", "sched", "land_sched")
 FAILED = "Something went wrong"
@@ -55,14 +55,14 @@ def test_the_note_names_each_bad_value_briefly():
 # -------------------------------------------------------------------------------- pages, bad values
 
 BAD = [
-    ("pages/4_Step_Through.py", {"step_part": "epochs", "step_epoch": "inf"}, ("step_epoch",)),
-    ("pages/4_Step_Through.py", {"step_x": "1e308", "step_b": "1e308", "step_y": "-1e308", "step_lr": "1e308",
+    ("pages/Step_Through.py", {"step_part": "epochs", "step_epoch": "inf"}, ("step_epoch",)),
+    ("pages/Step_Through.py", {"step_x": "1e308", "step_b": "1e308", "step_y": "-1e308", "step_lr": "1e308",
                                  "step_w": "nan"}, ("step_x", "step_b", "step_y", "step_lr", "step_w")),
-    ("pages/3_Loss_Landscape.py", {"land_mb_seed": "inf", "land_w0": "7", "land_epochs": "3"},
+    ("pages/Loss_Landscape.py", {"land_mb_seed": "inf", "land_w0": "7", "land_epochs": "3"},
      ("land_mb_seed", "land_w0", "land_epochs")),
     ("app.py", {"w0": "inf", "b0": "-1e308", "epochs": "abc", "lr": "-1", "std": "maybe", "predict": "2"},
      ("w0", "b0", "epochs", "lr", "std", "predict")),
-    ("pages/2_Learning_Rate_Lab.py", {"lab_rates": ["0.5", "7"], "lab_excess": "1e308"},
+    ("pages/Learning_Rate_Lab.py", {"lab_rates": ["0.5", "7"], "lab_excess": "1e308"},
      ("lab_rates", "lab_excess")),
 ]
 
@@ -215,7 +215,7 @@ def _raw_options(widget) -> list:
     return [by_text[f] for f in formatted]
 
 
-VIEWS = [(p, ()) for p in PAGES] + [("pages/4_Step_Through.py", ("step_part",))]  # its step 1, then 2
+VIEWS = [(p, ()) for p in PAGES] + [("pages/Step_Through.py", ("step_part",))]  # its step 1, then 2
 
 
 @pytest.mark.parametrize(("page", "kept"), VIEWS, ids=[f"{p}{'-'.join(('', *k))}" for p, k in VIEWS])

@@ -31,7 +31,7 @@ from gd_poll import (
 from gd_ui import class_links as links
 from gd_ui import poll_view as pv
 from gd_ui.safe import md_text
-from gd_ui.widgets import class_lesson, live
+from gd_ui.widgets import class_lesson, live, navigation
 from gd_ui.widgets.class_browser import BROWSER_NAME, client, follower, keep, store
 from gd_ui.widgets.frame import PAGE_ICON
 from gd_ui.widgets.poll import STUDENT_CSS
@@ -65,7 +65,8 @@ def student_view() -> bool:
         view = follower().get(code)
     except (PollNotFound, PollExpired) as exc:
         st.warning(str(exc))
-        st.page_link("app.py", label="Open the playground instead", icon=":material/tune:")
+        st.page_link(navigation.target("playground"), label="Open the playground instead",
+                     icon=":material/tune:")
         return True
     except PollError as exc:
         st.error(str(exc))

@@ -21,9 +21,9 @@ from gd_ui import class_links as links
 from gd_ui import lesson_plan as lp
 from gd_ui import poll_view as pv
 from gd_ui.figures.poll_bars import poll_figure
-from gd_ui.pages import BY_KEY, PAGES
+from gd_ui.pages import PAGES
 from gd_ui.safe import md_text
-from gd_ui.widgets import class_lesson
+from gd_ui.widgets import class_lesson, navigation
 from gd_ui.widgets.class_browser import TEACHER_NAME, client, follower, keep, reported, store
 from gd_ui.widgets.frame import Frame
 from gd_ui.widgets.poll import base_url
@@ -33,7 +33,7 @@ SAVE, PLAY, PENDING = "class_save", "class_play", "class_pending_view"
 HIDE_NAMES = "class_hide_names"  # the presets row names rates A, B, … while a class runs
 SHOW_LINK = "class_show_teacher_link"
 COUNTS_REFRESH_S = 2
-SLUGS = pv.page_slugs(p.path for p in PAGES)
+SLUGS = [p.slug for p in PAGES if p.slug]  # every page's URL path but the root's
 CSS = """<style>
 .st-key-class_link p { margin: 0; } .st-key-class_link code { font-size: 0.95rem; }
 .st-key-class_code p { font: 700 1.9rem/1 ui-monospace, "DejaVu Sans Mono", Menlo, monospace;
@@ -197,7 +197,7 @@ def panel(f: Frame, row=None, *, here: str = "playground") -> bool:
         st.rerun()
     step = view.current
     if step["page"] != here:
-        st.switch_page(BY_KEY[step["page"]].path)
+        st.switch_page(navigation.target(step["page"]))
     st.html(CSS)
     _bar(view, owned, base, warning)
     if step["question"] and view.step not in view.revealed:

@@ -12,6 +12,7 @@ import streamlit as st
 
 from gd_ui import presets
 from gd_ui.formats import sci
+from gd_ui.widgets import navigation
 from gd_ui.widgets.frame import Frame
 from gd_ui.widgets.presenter import PARAM
 
@@ -47,7 +48,7 @@ def presets_row(f: Frame):
     for p, name in zip(choices, names):
         # the stage's one row has no room for numbers: the name alone (the rate shows once clicked)
         label = name if f.on_stage else f"{name} · {sci(p.lr, LABEL_DIGITS)}"
-        links.page_link("app.py", label=label,
+        links.page_link(navigation.target("playground"), label=label,
                         query_params={**presets.link_params(view, p.spelled), **flag},
                         help=None if hide else p.claim)
     return predict, asking, row

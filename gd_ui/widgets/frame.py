@@ -103,7 +103,7 @@ def open_page(key: str, *, needs: str = "run", header: bool = True, early=None) 
         right = row.container(horizontal=True, vertical_alignment="center", gap="small", width="content")
         with right.popover("Menu", icon=":material/menu:", help="Other pages, leaving presenter mode, and "
                            "every setting: dataset, model, learning rate, start, epochs"):
-            presenter.nav(page.path, st.container())
+            presenter.nav(page.key, st.container())
             presenter.exit_button(st.container())
             menu = st.container()
             st.divider()

@@ -39,7 +39,7 @@ SENT = "poll_sent"  # {code: the answer this session sent}
 TEACHER_REFRESH_S = 2
 STUDENT_REFRESH_S = 4  # 60 phones: ~15 light reruns a second in all
 CONFIG = {"displaylogo": False, "displayModeBar": False, "staticPlot": True}
-SLUGS = pv.page_slugs(p.path for p in PAGES)
+SLUGS = [p.slug for p in PAGES if p.slug]  # every page's URL path but the root's
 # Constants of ours (no user text): the code large enough for the back row, big touch targets on phones.
 TEACHER_CSS = """<style>
 .st-key-poll_code p { font: 700 3rem/1.1 ui-monospace, "DejaVu Sans Mono", Menlo, monospace;

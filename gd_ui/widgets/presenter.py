@@ -13,6 +13,7 @@ from __future__ import annotations
 import streamlit as st
 
 from gd_ui.pages import PAGES
+from gd_ui.widgets import navigation
 
 PARAM = "present"
 STATE = "presenter_on"  # session key
@@ -90,9 +91,10 @@ def enter_button() -> None:
 
 
 def nav(here: str, box) -> None:
-    """In presenter mode: links to the other classroom pages (in the stage's Menu)."""
-    for page in (p for p in PAGES if p.classroom and p.path != here):
-        box.page_link(page.path, label=page.label, icon=page.icon, query_params={PARAM: "1"})
+    """In presenter mode: links to the other classroom pages than ``here`` (a key), in the stage's Menu."""
+    for page in (p for p in PAGES if p.classroom and p.key != here):
+        box.page_link(navigation.target(page.key), label=page.label, icon=page.icon,
+                      query_params={PARAM: "1"})
 
 
 def exit_button(box) -> None:

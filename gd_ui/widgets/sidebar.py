@@ -23,6 +23,7 @@ from gd_ui.pages import PAGES
 from gd_ui.safe import md_text
 from gd_ui.state import DEFAULT_B0, DEFAULT_W0, RateChoice, RateInputs, reconcile_rate
 from gd_ui.status import MEANING, REGIME_OF_ZONE, ZONE_BADGE, rate_phrase
+from gd_ui.widgets import navigation
 from gd_ui.widgets.cache import Model, bundled_dataset, experiment, varying_columns
 
 BOUND = dict(bind="query-params", persist_state="session")
@@ -34,7 +35,7 @@ KEEP_UPLOADS = 3  # the active upload and two recent ones: each costs a few time
 def page_nav() -> None:
     """The sidebar's page list, with readable names (the file names stay as the URLs)."""
     for page in PAGES:
-        st.sidebar.page_link(page.path, label=page.label, icon=page.icon)
+        st.sidebar.page_link(navigation.target(page.key), label=page.label, icon=page.icon)
     st.sidebar.divider()
 
 

@@ -16,7 +16,7 @@ from gd_ui.dataview import (
 )
 from gd_ui.figures.loss import preview_figure
 from gd_ui.safe import md_text
-from gd_ui.widgets import frame
+from gd_ui.widgets import frame, navigation
 from gd_ui.widgets.importing import KEPT, activate, current_upload, forget_upload, import_with_corrections
 
 INTRO = ("Upload a daily weather export as your service gave it — NOAA Climate Data Online, GHCN-Daily CSV "
@@ -87,7 +87,8 @@ def main() -> None:
                   on_click=activate, args=(dataset, upload, station, overrides, fill), key="data_use")
         if f.dataset.key == dataset.key or st.session_state.get("ds") == dataset.key:
             st.success(f"Active on every page: {md_text(dataset.label)}")
-            st.page_link("app.py", label="Open in the Playground", icon=":material/trending_down:")
+            st.page_link(navigation.target("playground"), label="Open in the Playground",
+                         icon=":material/trending_down:")
     st.subheader("Preview")
     st.dataframe(dataset.preview(500), width="stretch", height=260)
     if usable:
