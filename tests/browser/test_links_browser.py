@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from .conftest import EXCEPTION, open_app
+from .conftest import EXCEPTION, LOAD_TIMEOUT_MS, open_app, wait_idle
 
 README_LINK = "/?ds=clemson&lr=3.2e-04&epochs=50000&w0=0.5"
 
@@ -38,3 +38,23 @@ def test_a_bad_value_in_a_link_is_ignored_with_a_note(page: Page):
     expect(main).to_contain_text("ignored")
     expect(main).not_to_contain_text("Something went wrong")
     assert "step_epoch" not in page.url and "step_x" not in page.url, page.url
+
+
+def test_no_request_leaves_the_machine(page: Page, base_url: str):
+    """An offline classroom network: every page's every request (icons, fonts, plotly.js, the chart's
+    module) goes to the app itself; a Material icon as a page's icon would be fetched from
+    fonts.gstatic.com."""
+    from urllib.parse import urlsplit
+
+    own = urlsplit(base_url).netloc
+    away: list[str] = []
+    page.on("request", lambda r: away.append(r.url) if urlsplit(r.url).scheme in ("http", "https", "ws",
+                                                                                   "wss")
+            and urlsplit(r.url).netloc != own else None)
+    for path in ("/", "/Data", "/Learning_Rate_Lab", "/Loss_Landscape", "/Step_Through", "/?present=1"):
+        page.goto(path, wait_until="domcontentloaded", timeout=LOAD_TIMEOUT_MS)
+        page.wait_for_function("() => document.querySelector('[data-testid=stApp]')?.dataset"
+                               ".testScriptState === 'notRunning'", timeout=LOAD_TIMEOUT_MS)
+        wait_idle(page)
+        page.wait_for_timeout(1500)  # a late icon, font or chart
+    assert away == []
