@@ -27,8 +27,13 @@ def baseline_sentence(test_mse: float, baseline_mse: float | None, test_days: in
     if test_mse == baseline_mse:
         return (f"{days} the fit's error {fit} equals “tomorrow = today” {base}: it does not beat the "
                 "baseline.")
-    worse = (test_mse / baseline_mse - 1) * 100 if baseline_mse > 0 else math.inf
-    how = f"{worse:.0f} % higher than" if math.isfinite(worse) else "higher than"
+    ratio = test_mse / baseline_mse if baseline_mse > 0 else math.inf
+    if not math.isfinite(ratio):
+        how = "higher than"
+    elif ratio >= 10:  # a diverging run: "5094135094347720 % higher" says less than this
+        how = f"{ratio:.0f} times as high as" if ratio < 1000 else f"{ratio:.3g} times as high as"
+    else:
+        how = f"{(ratio - 1) * 100:.0f} % higher than"
     return (f"{days} the fit's error {fit} is {how} “tomorrow = today” {base}: it does not beat the "
             "baseline yet.")
 

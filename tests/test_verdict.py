@@ -30,3 +30,10 @@ def test_the_playground_shows_it_with_the_tables_numbers():
     said = [m.value for m in at.markdown if "“tomorrow = today” (MSE" in m.value]
     assert len(said) == 1 and ("it beats the baseline" in said[0]) == (fit < base)
     assert f"(MSE {base:.4g})" in said[0]
+
+
+def test_a_far_worse_fit_says_how_many_times_not_a_huge_percentage():
+    assert "12 times as high as “tomorrow = today”" in baseline_sentence(120.0, 10.0, 5)
+    huge = baseline_sentence(4.3709e14, 8.58, 219)
+    assert "5.09e+13 times as high as" in huge and "%" not in huge
+    assert "899 % higher" in baseline_sentence(99.9, 10.0, 5)  # under 10×: still a percentage

@@ -40,6 +40,12 @@ a:focus-visible, button:focus-visible, [role="slider"]:focus-visible, input:focu
 .katex .vlist-s { width: 0 !important; } .katex .vlist-t2 { margin-right: 0 !important; }  /* KaTeX's
   2-px Safari strut and its -2-px margin cancel out: without both, no box is wider than its content */
 @media (max-width: 640px) { .katex-display { font-size: 0.72em; } }
+/* A markdown table's row labels on one line ("weight tmax", "validation MSE"): rows stay one line high;
+   on a phone the cells are tighter, so four columns fit 390 px. */
+@media (min-width: 641px) { [data-testid="stMarkdownContainer"] table th:first-child,
+  [data-testid="stMarkdownContainer"] table td:first-child { white-space: nowrap; } }
+@media (max-width: 640px) { [data-testid="stMarkdownContainer"] table th,
+  [data-testid="stMarkdownContainer"] table td { padding: 0.3rem 0.35rem; font-size: 0.88rem; } }
 /* Streamlit's sticky header is a white band over the page when scrolled: it hid chart titles. Keep its
    buttons, drop the band. */
 [data-testid="stHeader"] { background: transparent !important; pointer-events: none; }
