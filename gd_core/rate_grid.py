@@ -18,7 +18,7 @@ import numpy as np
 
 from gd_core import scheduled
 from gd_core.descent import checked_start_loss, divergence_limit, record_epochs
-from gd_core.quadratic import Quadratic
+from gd_core.quadratic import Quadratic, _powers
 from gd_core.schedules import Schedule
 
 
@@ -92,17 +92,24 @@ def endings(quad: Quadratic, table: RateTable, w0, b0: float, epochs: int) -> En
     extra = np.full((r, 2), -1, dtype=np.int64)
     extra_powers = np.zeros((r, 2, m))
     base = table.epochs
-    for i in np.flatnonzero(diverged >= 0):
+    rows = np.flatnonzero(diverged >= 0)
+    for i in rows:
         kept = _cut(base, int(diverged[i])) if table.frames > 2 else \
             record_epochs(epochs, table.frames, int(diverged[i]))
-        n = 0
-        while n < len(kept) and n < len(base) and kept[n] == base[n]:
-            n += 1
+        common = min(len(kept), len(base))
+        same = kept[:common] == base[:common]
+        n = common if same.all() else int(np.argmin(same))  # the length of the shared prefix
         tail = kept[n:]
         keep[i] = n
         extra[i, :len(tail)] = tail
-        extra_powers[i, :len(tail)] = quad.powers(float(table.rates[i]), tail) if prod is None else \
-            scheduled.products_at(prod, int(i), tail)
+        if prod is not None:
+            extra_powers[i, :len(tail)] = scheduled.products_at(prod, int(i), tail)
+    if prod is None and len(rows):  # every diverged rate's tail at once: quad.powers, row by row
+        tails = extra[rows]  # (rows, 2), −1 where a run has no second extra epoch
+        steps = np.repeat(table.rates[rows], 2)[:, None] * quad.eigenvalues[None, :]
+        with np.errstate(all="ignore"):
+            p = _powers(steps, np.maximum(tails.ravel(), 0)).reshape(len(rows), 2, m)
+        extra_powers[rows] = np.where((tails >= 0)[:, :, None], p, 0.0)
     return Endings(diverged, keep, extra, extra_powers)
 
 

@@ -83,6 +83,9 @@ def test_endings_are_the_core_schedule_for_any_start_and_rate():
             h = exp.run(np.array(w0), b0, lr=float(lr), epochs=50_000, max_points=200)
             extra = [e for e in ends.extra_epochs[r] if e >= 0]
             assert [*table.epochs[:ends.keep[r]], *extra] == list(h.epochs)
+            if extra:  # every rate's tail at once, bit for bit what one rate's powers give
+                np.testing.assert_array_equal(ends.extra_powers[r, :len(extra)],
+                                              exp.quadratic.powers(float(table.rates[r]), extra))
             for k, e in enumerate(extra):
                 z = ends.extra_powers[r, k] * (exp.quadratic.eigenvectors.T @ (np.append(w0, b0)
                                                                                  - exp.quadratic.optimum))
