@@ -227,3 +227,25 @@ def test_screenshot_for_the_readme(page: Page, tmp_path):
     png = shot.read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     assert (int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")) == (1600, 1000)
+
+
+def test_leaving_a_linked_off_grid_rate_redraws_the_whole_page_with_the_new_grid(page: Page, seattle):
+    """A link's own rate (3.33e-03, off the slider's grid) is one of the slider's options only while it is
+    chosen: one step away, the grid changes, and with it the rate table, which only a whole run (not the
+    rate's fragment) draws. The chart then shows the core's run at the new rate, from the new table."""
+    open_app(page, "/?lr=3.33e-03")
+    assert drawn(page)["rate"] == "3.33e-03"
+    lr = page.locator('[data-testid="stSidebar"] [data-testid="stSlider"]').filter(
+        has_text="Learning rate").get_by_role("slider")
+    lr.focus()
+    lr.press("ArrowRight")
+    expect(lr).not_to_have_attribute("aria-valuetext", "3.33e-03", timeout=RERUN_TIMEOUT_MS)
+    wait_idle(page)
+    value = lr.get_attribute("aria-valuetext")
+    page.wait_for_function("v => { const d = document.querySelector('.dl-live').dataset;"
+                           " return d.rate === v && d.drawnKey === d.want; }", arg=value,
+                           timeout=RERUN_TIMEOUT_MS)
+    assert_is_the_core(seattle, drawn(page))
+    grid = page.evaluate("() => { const G = window.__descentLab, d = document.querySelector('.dl-live');"
+                         " return G.tables.get(d.dataset.table).rates; }")
+    assert "3.33e-03" not in grid and value in grid
