@@ -17,6 +17,8 @@ import asyncio.base_events
 import contextlib
 import socket
 
+ASYNCIO_SET_NODELAY = asyncio.base_events._set_nodelay  # asyncio's own, kept for the tests
+
 
 def _set_nodelay(sock: socket.socket) -> None:
     if sock.family in (socket.AF_INET, socket.AF_INET6) and sock.type == socket.SOCK_STREAM:
