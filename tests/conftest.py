@@ -145,6 +145,15 @@ def specs(at) -> list[dict]:
     return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")] + plain
 
 
+def plain(at, key: str) -> dict:
+    """The figure the app's own plotly.js draws under ``key`` (``gd_ui/widgets/plain_chart.py``) as
+    ``{"figure": {"data", "layout"}, "alt": ...}``."""
+    element = next(e for e in at.get("bidi_component") if e.proto.component_name == "descent_lab_plain"
+                   and e.proto.id.endswith("-" + key))
+    data = json.loads(element.proto.json)
+    return {"figure": json.loads(data["figure"]), "alt": data["alt"]}
+
+
 def numbers(at):
     """The Playground's numbers (a markdown table under "The numbers") as a DataFrame of its text cells."""
     import pandas as pd

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs
 
 import numpy as np
 import pytest
-from conftest import experiment_of, live, specs, status_box
+from conftest import experiment_of, live, plain, specs, status_box
 from streamlit.testing.v1 import AppTest
 
 from gd_core.descent import gradient_descent
@@ -46,8 +46,8 @@ def latex(at: AppTest) -> list[str]:
 
 
 def spec(at: AppTest, key: str) -> dict:
-    chart = next(c for c in at.get("plotly_chart") if c.proto.id.endswith(key))
-    return json.loads(chart.proto.spec)
+    charts = [c for c in at.get("plotly_chart") if c.proto.id.endswith(key)]
+    return json.loads(charts[0].proto.spec) if charts else plain(at, key)["figure"]
 
 
 def texts(at: AppTest) -> str:

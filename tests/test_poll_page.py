@@ -9,12 +9,11 @@ failed when ``CI`` is set). Expiry is tested with a poll the store writes as sta
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import APP, experiment_of, open_page, pg_schema, status_box
+from conftest import APP, experiment_of, open_page, pg_schema, plain, specs, status_box
 from streamlit.testing.v1 import AppTest
 
 from gd_poll import ANSWERS, ENV_VAR, NotOwner, PollClosed, open_store
@@ -91,7 +90,7 @@ def count_line(at: AppTest) -> str:
 
 
 def chart(at: AppTest) -> dict:
-    return json.loads(at.get("plotly_chart")[0].proto.spec)
+    return plain(at, "poll_chart")["figure"]
 
 
 def test_a_class_answers_the_teacher_counts_reveals_and_closes(any_db):
@@ -119,7 +118,7 @@ def test_a_class_answers_the_teacher_counts_reveals_and_closes(any_db):
     assert "converges smoothly" in revealed
     assert re.search(r"η·λmax is 0\.[1-9]\d* \(0\.1 ≤ η·λmax ≤ 1\)", revealed)
     assert "67 % of the class (2 of 3) said “converges smoothly”." in texts(tutor)
-    assert tutor.get("plotly_chart")[0].proto.alt == (
+    assert plain(tutor, "poll_chart")["alt"] == (
         "Bar chart of the class poll's answers, 3 in all: crawls 0 (0 %); converges smoothly 2 (67 %), "
         "the right answer; oscillates but converges 1 (33 %); diverges 0 (0 %).")
     bars = chart(tutor)["data"][0]
@@ -224,7 +223,8 @@ def test_sending_after_the_reveal_shows_the_result(sqlite_db):
 def test_the_step_through_page_starts_a_poll_and_waits(sqlite_db):
     tutor, code = teacher("pages/Step_Through.py")
     assert "Class poll: what will gradient descent do?" in [h.value for h in tutor.subheader]
-    assert not tutor.get("plotly_chart")[1:]  # only the poll's chart: the lesson waits for the reveal
+    assert [c["layout"].get("height") for c in specs(tutor)] == [chart(tutor)["layout"]["height"]]  # only
+    # the poll's chart: the lesson waits for the reveal
     tutor.button(key="poll_reveal").click().run()
     assert tutor.session_state["poll_hide"] is False
     assert "converges smoothly" in tutor.success[0].value

@@ -23,7 +23,7 @@ from gd_ui import poll_view as pv
 from gd_ui.figures.poll_bars import poll_figure
 from gd_ui.pages import PAGES
 from gd_ui.safe import md_text
-from gd_ui.widgets import class_lesson, navigation
+from gd_ui.widgets import class_lesson, navigation, plain_chart
 from gd_ui.widgets.class_browser import TEACHER_NAME, client, follower, keep, reported, store
 from gd_ui.widgets.frame import Frame
 from gd_ui.widgets.poll import base_url
@@ -295,7 +295,7 @@ def _split(f: Frame, view) -> None:
     with st.container(border=True, key="class_split"):
         st.success(pv.outcome_sentence(answer, float(v["lr"]), f.exp.theory if same else None))
         st.markdown(f"**{pv.share_sentence(view.counts, answer)}**")
-        st.plotly_chart(poll_figure(view.counts, ANSWERS, pv.bar_text(view.counts), right=answer, height=190,
-                                    big=True), key="class_chart", width="stretch",
-                        config={"displayModeBar": False, "staticPlot": True},
-                        alt=pv.counts_summary(view.counts, answer))
+        bars = poll_figure(view.counts, ANSWERS, pv.bar_text(view.counts), right=answer, height=190, big=True)
+        plain_chart.plain_chart(plain_chart.prepared(bars), key="class_chart",  # the app's own plotly.js
+                                config={"displayModeBar": False, "staticPlot": True},
+                                alt=pv.counts_summary(view.counts, answer))

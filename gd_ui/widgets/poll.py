@@ -28,7 +28,7 @@ from gd_ui.datasets import BUNDLED_BY_KEY
 from gd_ui.figures.poll_bars import poll_figure
 from gd_ui.pages import PAGES
 from gd_ui.safe import md_text
-from gd_ui.widgets import cache
+from gd_ui.widgets import cache, plain_chart
 from gd_ui.widgets.frame import PAGE_ICON, Frame
 
 OWNED = "poll_owned"  # the teacher's poll: code, secret, question, right answer
@@ -168,8 +168,9 @@ def _counts(code: str, right: str | None, big: bool) -> None:
     st.container(key="poll_total").markdown(pv.answers_text(poll.total))
     figure = poll_figure(poll.counts, ANSWERS, pv.bar_text(poll.counts), right=right,
                          height=210 if big else 230, big=big)
-    st.plotly_chart(figure, key="poll_chart", config=CONFIG, width="stretch",
-                    alt=pv.counts_summary(poll.counts, right))
+    # drawn by the app's own plotly.js: a running poll never loads Streamlit's 4.7 MB chart bundle
+    plain_chart.plain_chart(plain_chart.prepared(figure), key="poll_chart", config=CONFIG,
+                            alt=pv.counts_summary(poll.counts, right))
 
 
 _live_counts = st.fragment(run_every=TEACHER_REFRESH_S)(_counts)
