@@ -86,10 +86,10 @@ class PollTab(Session):
             self.fragments[msg.auto_rerun.fragment_id] = msg.auto_rerun.interval
         return msg
 
-    async def rerun(self, *, page_script_hash: str | None = None):
+    async def rerun(self, *, page_script_hash: str | None = None, fragment_id: str = ""):
         self.texts = []
         self.fragments = {}  # a full run announces the fragments that live on
-        return await super().rerun(page_script_hash=page_script_hash)
+        return await super().rerun(page_script_hash=page_script_hash, fragment_id=fragment_id)
 
     async def click(self, key: str):
         """Press the button with user key ``key`` (from the last run), then rerun."""
@@ -113,7 +113,7 @@ class PollTab(Session):
                                      is_embedded=False, color_scheme="light"))
         start = time.perf_counter()
         await self.ws.send(BackMsg(rerun_script=client).SerializeToString())
-        return await asyncio.wait_for(self._read_run(start), self.timeout)
+        return await asyncio.wait_for(self._read_run(start, fragment_id), self.timeout)
 
     def text(self) -> str:
         return "\n".join(self.texts)

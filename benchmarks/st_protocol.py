@@ -347,9 +347,10 @@ class Session:
                     elapsed = time.perf_counter() - start
                     if status == ForwardMsg.FINISHED_SUCCESSFULLY:  # the frontend drops unmounted widgets
                         self.widgets = {i: w for i, w in self.widgets.items() if i in seen}
-                    elif status == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:  # …of that fragment
+                    elif status == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:  # …of the fragments
+                        ran = {w.fragment_id for i, w in self.widgets.items() if i in seen} | {fragment_id}
                         self.widgets = {i: w for i, w in self.widgets.items()
-                                        if i in seen or w.fragment_id != fragment_id}
+                                        if i in seen or not w.fragment_id or w.fragment_id not in ran}
                     self._expire_cache()
                     return Run(elapsed, ForwardMsg.ScriptFinishedStatus.Name(status), exceptions, errors, n,
                                size, self.page_script_hash)
