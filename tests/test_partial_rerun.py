@@ -6,6 +6,7 @@ rerun's small messages at once (TCP_NODELAY on every accepted connection, ``gd_u
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import socket
 import sys
 
@@ -14,6 +15,13 @@ from conftest import REPO
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 TABLE_BYTES = 100_000  # the Seattle rate table is about 340 kB; a fragment's run sends about 40 kB
+
+
+def run_async(coro):
+    """``asyncio.run`` in a thread of its own: after the browser tests, this thread has a running loop
+    (Playwright's), where ``asyncio.run`` refuses to start."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 @pytest.mark.slow
@@ -34,7 +42,7 @@ def test_the_rate_and_the_start_rerun_their_fragment_alone_and_the_epochs_the_wh
             return runs
 
     with server(PAGES["playground"][0]) as (url, _pid):
-        runs = asyncio.run(go(url))
+        runs = run_async(go(url))
     for name, run in runs.items():
         assert not run.exceptions and not run.errors, (name, run.exceptions, run.errors)
     assert runs["first"].status == "FINISHED_SUCCESSFULLY" and runs["first"].bytes > TABLE_BYTES
@@ -67,7 +75,7 @@ def _accepted_nodelay() -> int:
             writer.close()
         return value
 
-    return asyncio.run(go())
+    return run_async(go())
 
 
 def test_every_accepted_connection_sends_small_writes_at_once():
