@@ -94,3 +94,38 @@ def test_every_accepted_connection_sends_small_writes_at_once():
     assert after != 0
     if sys.version_info < (3, 13):  # asyncio's own check skips a protocol-0 socket: the bug it fixes
         assert before == 0
+
+
+def test_a_connection_open_before_the_fix_gets_it_too():
+    """Under a plain ``streamlit run`` the first browser tab connects before the app is imported."""
+    import asyncio.base_events
+
+    from gd_ui import nodelay
+
+    async def go() -> tuple[int, int]:
+        seen = asyncio.get_running_loop().create_future()
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)  # proto 0, as Streamlit binds it
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.setblocking(False)
+        srv = await asyncio.start_server(lambda r, w: seen.set_result(w), sock=listener)
+        async with srv:
+            _, client = await asyncio.open_connection(*listener.getsockname())
+            server_side = await asyncio.wait_for(seen, 10)
+            sock = server_side.get_extra_info("socket")
+            before = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+            nodelay.apply()
+            after = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+            server_side.close()
+            client.close()
+        return before, after
+
+    current = asyncio.base_events._set_nodelay
+    try:
+        asyncio.base_events._set_nodelay = nodelay.ASYNCIO_SET_NODELAY
+        before, after = run_async(go())
+    finally:
+        asyncio.base_events._set_nodelay = current
+    assert after != 0
+    if sys.version_info < (3, 13):
+        assert before == 0
