@@ -15,8 +15,7 @@ DEFAULT_LR_SHARE = 0.4  # default rate: 0.4 × critical, a clean converging desc
 
 def lr_options(critical: float, extra: tuple[float | str, ...] = (), linked: str | None = None) -> list[str]:
     """:func:`_lr_options` (a fresh list of its cached options)."""
-    return list(_lr_options(float(critical), tuple(extra), linked if isinstance(linked, str) or linked is None
-                            else str(linked)))
+    return list(_lr_options(float(critical), tuple(extra), None if linked is None else str(linked)))
 
 
 @functools.lru_cache(maxsize=512)

@@ -30,15 +30,10 @@ def md_text(value: object, limit: int = 200) -> str:
 NUMBER_TEXT = re.compile(r"[-+]?(\d[\d,]*(\.\d*)?|\.\d+)([eE][-+]?\d+)?%?|[-+]?inf|nan|")
 
 
-def markdown_table(frame: pd.DataFrame, corner: str = "") -> str:
-    """``frame`` (text cells) as a markdown table: its index as the first column, numbers right-aligned.
-    Labels and any cell that is not a plain number are :func:`md_text` (shown literally)."""
-    return markdown_rows(list(frame.columns), list(zip(frame.index, frame.itertuples(index=False),
-                                                       strict=True)), corner)
-
-
 def markdown_rows(columns, rows, corner: str = "") -> str:
-    """:func:`markdown_table` of ``rows`` as (label, cells) under ``columns``."""
+    """``rows`` as (label, text cells) under ``columns`` as a markdown table, the labels as its first
+    column, numbers right-aligned. Labels and any cell that is not a plain number are :func:`md_text`
+    (shown literally)."""
     def cell(value) -> str:
         text = str(value)
         return text if NUMBER_TEXT.fullmatch(text) else md_text(text, limit=80)

@@ -8,12 +8,13 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pandas as pd
 import plotly.io as pio
 import pytest
 from conftest import dataset_of, experiment_of
 
 from gd_ui.chart.scene import MAX_FRAMES, scene
-from gd_ui.chart.views import descent_data, numbers_table
+from gd_ui.chart.views import NUMBER_COLUMNS, descent_data, numbers_rows
 from gd_ui.figures.loss import loss_figure
 
 
@@ -165,7 +166,9 @@ def test_loss_figure_log_axes_reference_lines_and_divergence():
 
 def test_numbers_table_matches_the_core():
     exp, history, _, _ = build(epochs=1_000_000)
-    table = numbers_table(exp, history)
+    rows = numbers_rows(exp, history)
+    table = pd.DataFrame([cells for _, cells in rows], index=[label for label, _ in rows],
+                         columns=list(NUMBER_COLUMNS))
     assert list(table.columns) == ["descent", "optimum", "baseline"]
     assert float(table.loc["weight tmax", "optimum"]) == pytest.approx(exp.optimum.weights[0], rel=1e-4)
     assert float(table.loc["validation MSE", "baseline"]) == pytest.approx(exp.baseline["valid"], rel=1e-4)

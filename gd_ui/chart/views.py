@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from gd_core.descent import History
 from gd_core.experiment import Experiment
@@ -69,10 +68,3 @@ def numbers_rows(exp: Experiment, history: History) -> list[tuple[str, tuple[str
 
 def _cell(value) -> str:
     return "" if value is None or value != value else f"{float(value):.5g}"
-
-
-def numbers_table(exp: Experiment, history: History) -> pd.DataFrame:
-    """:func:`numbers_rows` as a DataFrame (index: the labels)."""
-    rows = numbers_rows(exp, history)
-    return pd.DataFrame([cells for _, cells in rows], index=[label for label, _ in rows],
-                        columns=list(NUMBER_COLUMNS))

@@ -195,9 +195,8 @@ def _chart(view) -> None:
     if payload is None or live.PLOTLY_URL is None:
         st.caption("The chart of this step is on the teacher's screen.")
         return
-    live.CHART(key=CHART_KEY, data={**payload, "key": CHART_KEY, "plotly": live.PLOTLY_URL,
-                                    "module": live.MODULE_URL, "presenter": False, "height": 420,
-                                    "stacked_height": 760})
+    live.mount(CHART_KEY, {**payload, "key": CHART_KEY, "presenter": False, "height": 420,
+                           "stacked_height": 760})
 
 
 @st.fragment(run_every=WATCH_S)

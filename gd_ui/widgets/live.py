@@ -101,6 +101,12 @@ CHART = st.components.v2.component("descent_lab_live", css=CSS, isolate_styles=F
                                    js=STUB_JS if MODULE_URL else CHART_JS)
 
 
+def mount(key: str, data: dict, **callbacks) -> None:
+    """The live chart component under ``key``, drawing ``data``, with where its plotly.js and module
+    are served (every mount of the chart: the Playground, the step-through page, a student's phone)."""
+    CHART(key=key, data={**data, "plotly": PLOTLY_URL, "module": MODULE_URL}, **callbacks)
+
+
 def preload() -> None:
     """Start loading plotly.js and the chart's module in the browser now (call it as early as the page
     can): the downloads and their parsing then overlap the rest of the script run instead of following
@@ -168,7 +174,7 @@ def _payload(f: Frame, history, options: list[str], height: int, key: str):
     run = hashlib.sha1(repr((blob.digest, f.run.lr_text, f.run.w0, f.run.b0)).encode()).hexdigest()[:12]
     payload = run_json(
         blob.digest, options.index(f.run.lr_text), f.run.w0, f.run.b0, ends, run=run, key=key,
-        plotly=PLOTLY_URL, module=MODULE_URL, shown=f.model.shown, presenter=f.on_stage,
+        shown=f.model.shown, presenter=f.on_stage,
         spec=chart_spec(data, presenter=f.on_stage), height=height,
         summary=exports.descent_summary(data), **_strip(f))
     return blob, payload
@@ -226,7 +232,7 @@ def live_chart(f: Frame, history, options: list[str], height: int, *, fill: bool
         TABLE(key="live_table", data=blob.data, height=0)
     elif table != blob.digest:
         return False
-    CHART(key=KEY, data={**payload, "fill": FILL_SLACK_PX if fill else 0}, on_commit_change=_on_commit,
+    mount(KEY, {**payload, "fill": FILL_SLACK_PX if fill else 0}, on_commit_change=_on_commit,
           on_failed_change=_on_failed)
     return True
 
@@ -235,7 +241,7 @@ def offline_page(f: Frame, history, options: list[str], title: str) -> str:
     """The live chart of this run as one HTML file that plays offline (plotly.js, the component's JS and
     every number inlined); its sliders work too."""
     blob, payload = _payload(f, history, options, OFFLINE_HEIGHT, "offline")
-    payload = {**payload, "plotly": None, "module": None, "presenter": False, "spec": chart_spec(
+    payload = {**payload, "presenter": False, "spec": chart_spec(
         descent_data(f.exp, history, f.model.index, f.dataset), presenter=False)}
     return offline_html(title=title, table=blob.data, payload=payload, plotly_js=plotly_source().read_text(
         encoding="utf-8"), chart_js=CHART_JS, table_js=TABLE_JS, css=CSS, note=OFFLINE_NOTE)
@@ -250,11 +256,8 @@ def finished_chart(f: Frame, history, *, key: str, height: int) -> None:
     s = scene(data)
     run = hashlib.sha1(repr((key, f.dataset.key, f.run.lr_text, history.epochs_run,
                              float(s.loss[-1]))).encode()).hexdigest()[:12]
-    CHART(key=key, data=scene_json(s, data, f.run.lr_text, run=run, key=key, plotly=PLOTLY_URL,
-                                   module=MODULE_URL,
-                                   shown=f.model.shown, presenter=f.on_stage,
-                                   spec=chart_spec(data, presenter=f.on_stage),
-                                   height=height,
-                                   stacked_height=max(int(height * 1.3), GEOMETRY["stacked_height"]),
-                                   summary=exports.descent_summary(data)),
+    mount(key, scene_json(s, data, f.run.lr_text, run=run, key=key, shown=f.model.shown,
+                          presenter=f.on_stage, spec=chart_spec(data, presenter=f.on_stage), height=height,
+                          stacked_height=max(int(height * 1.3), GEOMETRY["stacked_height"]),
+                          summary=exports.descent_summary(data)),
           on_failed_change=_on_failed)

@@ -14,11 +14,13 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from gd_ui.widgets import class_teacher, poll, presenter
+
 # Session keys of the settings the whole run draws (the sidebar's data, model, epochs and schedule,
 # presenter mode): a fragment run that finds one changed hands over to a whole run.
-OUTSIDE = ("ds", "pred", "x", "std", "epochs", "sched", "sched_r", "sched_k", "sched_w", "present")
+OUTSIDE = ("ds", "pred", "x", "std", "epochs", "sched", "sched_r", "sched_k", "sched_w", presenter.PARAM)
 # While one of these is set the page is a classroom's (predict first, a class, a poll): it runs whole.
-CLASSROOM = ("predict", "class_owned", "poll_owned", "poll_hide", "class_pending_view")
+CLASSROOM = ("predict", class_teacher.OWNED, poll.OWNED, poll.HIDE, class_teacher.PENDING)
 
 
 def fragment_run() -> bool:
