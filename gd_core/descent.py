@@ -6,6 +6,7 @@ closed form; the tests hold the two to 1e-9.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,9 +27,28 @@ def record_epochs(epochs: int, max_points: int = MAX_POINTS, diverged_at: int | 
     negative flips sign every epoch, hence between any two epochs an odd number apart: with odd gaps a
     zig-zag stays a zig-zag in every chart and animation, never aliased into a smooth one-sided approach
     (with even gaps every shown epoch would land on the same side).
+
+    The result is read-only: it is computed once per (epochs, max_points, diverged_at) and shared (a
+    Playground change asks for the same schedule again and again).
     """
+    return _record_epochs(int(epochs), int(max_points), None if diverged_at is None else int(diverged_at))
+
+
+@functools.lru_cache(maxsize=1024)
+def _record_epochs(epochs: int, max_points: int, diverged_at: int | None) -> np.ndarray:
+    kept = _schedule(epochs, max_points, diverged_at)
+    kept.flags.writeable = False
+    return kept
+
+
+def _schedule(epochs: int, max_points: int, diverged_at: int | None) -> np.ndarray:
     if max_points < 2:
         raise ValueError(f"max_points must be at least 2 (epoch 0 and the last), got {max_points}")
+    if diverged_at is not None:  # the full run's schedule, cut before diverged_at
+        if max_points == 2:
+            return np.array([0, diverged_at - 1]) if diverged_at > 1 else np.array([0])
+        base = _record_epochs(epochs, max_points, None)
+        return odd_gaps(base[base < diverged_at], diverged_at - 1)
     if epochs + 1 <= max_points:
         base = np.arange(epochs + 1)
     elif max_points == 2:  # just the ends: no room for the odd-gap rule
@@ -37,11 +57,7 @@ def record_epochs(epochs: int, max_points: int = MAX_POINTS, diverged_at: int | 
         head = max(max_points // 4, 1)  # geomspace cannot start at 0: epoch 0 is always in the head
         tail = np.geomspace(head, epochs, max_points - head) if max_points > 2 else np.array([epochs])
         base = odd_gaps(np.union1d(np.arange(head), np.round(tail).astype(np.int64)), epochs)
-    if diverged_at is None:
-        return base
-    if max_points == 2:
-        return np.array([0, diverged_at - 1]) if diverged_at > 1 else np.array([0])
-    return odd_gaps(base[base < diverged_at], diverged_at - 1)
+    return base
 
 
 def odd_gaps(candidates, last: int) -> np.ndarray:

@@ -137,10 +137,23 @@ def open_link(page: str = "app.py", query: dict | None = None):
     return at.run()
 
 
+def component_data(element):
+    """A component element's data as the page sent it: the JSON the app packs as bytes (the chart's and
+    the plain figures', ``gd_ui.chart.live_payload.packed``), else Streamlit's JSON; None for neither."""
+    proto = element.proto
+    field = proto.WhichOneof("data")
+    if field == "bytes":
+        try:
+            return json.loads(proto.bytes)
+        except ValueError:  # the rate table's DLT1 bytes
+            return None
+    return json.loads(proto.json) if field == "json" else None
+
+
 def specs(at) -> list[dict]:
     """Every Plotly chart of an AppTest run, as ``{"data", "layout", "frames"}``: Streamlit's charts, then
     the figures drawn by the app's own plotly.js (``gd_ui/widgets/plain_chart.py``), in page order each."""
-    plain = [json.loads(json.loads(e.proto.json)["figure"])
+    plain = [component_data(e)["figure"]
              for e in at.get("bidi_component") if e.proto.component_name == "descent_lab_plain"]
     return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")] + plain
 
@@ -150,8 +163,8 @@ def plain(at, key: str) -> dict:
     ``{"figure": {"data", "layout"}, "alt": ...}``."""
     element = next(e for e in at.get("bidi_component") if e.proto.component_name == "descent_lab_plain"
                    and e.proto.id.endswith("-" + key))
-    data = json.loads(element.proto.json)
-    return {"figure": json.loads(data["figure"]), "alt": data["alt"]}
+    data = component_data(element)
+    return {"figure": data["figure"], "alt": data["alt"]}
 
 
 def numbers(at):
@@ -168,14 +181,14 @@ def live(at, key: str = "live") -> dict | None:
     """A live chart as the page sent it (``key``: the playground's, or the lesson's ``step_live``): its
     JSON (None when not drawn)."""
     charts = [e for e in at.get("bidi_component") if e.proto.component_name == "descent_lab_live"
-              and json.loads(e.proto.json).get("key") == key]
-    return json.loads(charts[0].proto.json) if charts else None
+              and (component_data(e) or {}).get("key") == key]
+    return component_data(charts[0]) if charts else None
 
 
 def live_table(at) -> bytes | None:
     """The live chart's rate table (the DLT1 bytes), as the page sent it."""
     tables = [e for e in at.get("bidi_component") if e.proto.component_name == "descent_lab_table"
-              and e.proto.bytes]  # not the plotly.js preload (a URL)
+              and e.proto.WhichOneof("data") == "bytes"]  # not the plotly.js preload (a URL)
     return tables[0].proto.bytes if tables else None
 
 

@@ -4,10 +4,8 @@ would report (``class_token``); a reload is a new AppTest with the same token.""
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from conftest import APP, pg_schema
+from conftest import APP, component_data, pg_schema
 from streamlit.testing.v1 import AppTest
 
 from gd_poll import open_store
@@ -56,8 +54,8 @@ def texts(at: AppTest) -> str:
 
 def phone_chart(at: AppTest) -> dict | None:
     """The read-only chart a phone draws (the stored scene of the step), or None."""
-    found = [json.loads(e.proto.json) for e in at.get("bidi_component")
-             if json.loads(e.proto.json).get("key") == "class_live"]
+    found = [component_data(e) for e in at.get("bidi_component")
+             if (component_data(e) or {}).get("key") == "class_live"]
     return found[0] if found else None
 
 
@@ -86,7 +84,7 @@ def test_a_teacher_and_three_students_share_only_the_store(db):
         assert chart and chart["static"]["rate"] == t.session_state["lr"]
         assert len(chart["scene"]["epochs"]) > 10
         assert not p.slider and not [e for e in p.get("bidi_component")
-                                     if json.loads(e.proto.json).get("key") == "live"]  # no Playground
+                                     if (component_data(e) or {}).get("key") == "live"]  # no Playground
     run(t.button(key="class_next").click())
     run(t.button(key="class_next").click())
     assert "Step 3 of 5" in step_text(t) and "class_reveal" in keys(t)

@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 
 import numpy as np
+import orjson
 
 from gd_core.descent import DIVERGENCE_FACTOR
 from gd_core.experiment import Experiment
@@ -93,6 +94,15 @@ def table_blob(exp: Experiment, table: RateTable, labels: list[str], data: Desce
               "x": data.x[keep].astype(np.float32), "y": data.y[keep].astype(np.float32)}
     digest = hashlib.sha1(pack(header, arrays)).hexdigest()[:16]
     return Blob(pack({**header, "digest": digest}, arrays), digest)
+
+
+def packed(data: dict, **raw: str) -> bytes:
+    """``data`` as the JSON bytes a component is sent (``G.unpack`` in live_shared.js reads them back):
+    encoded once, by orjson, where a dict would be encoded by the json module twice per rerun (once
+    more, with sorted keys, for the element's identity); ``raw``: values that are JSON texts already,
+    inserted as they are (a figure is not encoded again as a string)."""
+    return orjson.dumps({**data, **{k: orjson.Fragment(v) for k, v in raw.items()}},
+                        option=orjson.OPT_SERIALIZE_NUMPY)
 
 
 def points_label(shown: int, total: int) -> str:

@@ -23,7 +23,7 @@ from gd_core.model import init_tutorial
 from gd_core.rate_grid import endings, rate_table
 from gd_ui import exports
 from gd_ui.chart import bundle
-from gd_ui.chart.live_payload import run_json, scene_json, table_blob
+from gd_ui.chart.live_payload import packed, run_json, scene_json, table_blob
 from gd_ui.chart.offline import offline_html
 from gd_ui.chart.scene import scene
 from gd_ui.chart.spec import GEOMETRY, chart_spec
@@ -104,7 +104,7 @@ CHART = st.components.v2.component("descent_lab_live", css=CSS, isolate_styles=F
 def mount(key: str, data: dict, **callbacks) -> None:
     """The live chart component under ``key``, drawing ``data``, with where its plotly.js and module
     are served (every mount of the chart: the Playground, the step-through page, a student's phone)."""
-    CHART(key=key, data={**data, "plotly": PLOTLY_URL, "module": MODULE_URL}, **callbacks)
+    CHART(key=key, data=packed({**data, "plotly": PLOTLY_URL, "module": MODULE_URL}), **callbacks)
 
 
 def preload() -> None:

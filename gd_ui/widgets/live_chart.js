@@ -181,7 +181,7 @@ function watchSize(root, st) {
 }
 
 export default function (component) {
-  const { data, parentElement, setTriggerValue, setStateValue } = component;
+  const { parentElement, setTriggerValue, setStateValue } = component, data = G.unpack(component.data);
   if (!data) return;
   let root = parentElement.querySelector(".dl-live");
   if (!root) { parentElement.insertAdjacentHTML("beforeend", HTML); root = parentElement.querySelector(".dl-live"); }

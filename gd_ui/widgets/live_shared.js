@@ -3,6 +3,16 @@
 // the page may start loading plotly.js before the chart mounts (live.py, preload).
 const G = (window.__descentLab = window.__descentLab || { tables: new Map(), waiters: new Map() });
 
+// A component's data as the page sends it: JSON as bytes (gd_ui/chart/live_payload.py, packed: the server
+// then neither encodes it twice nor hashes it as text), or an object already (the offline page, tests).
+G.unpack = G.unpack || function (data) {
+  if (!data || typeof data.byteLength !== "number") return data;
+  if (G.unpacked && G.unpacked[0] === data) return G.unpacked[1];
+  const value = JSON.parse(new TextDecoder().decode(data));
+  G.unpacked = [data, value];
+  return value;
+};
+
 // plotly.js, once per page.
 G.loadPlotly = G.loadPlotly || function (src) {
   // Our own bundle even when the page already has a window.Plotly (Streamlit's charts may set one):

@@ -4,7 +4,7 @@
 // stub and the small JSON, not the chart's whole script. A module that does not load is the chart's
 // failure: the page says so and offers a retry (live.py).
 export default function (component) {
-  const src = component.data && component.data.module;
+  const data = G.unpack(component.data), src = data && data.module;
   if (!src) return;
   let alive = true, cleanup = null;
   G.loadModule(src).then((m) => { if (alive) cleanup = m.default(component); }).catch((err) => {

@@ -3,7 +3,7 @@
 // needs no second plotly.js (Streamlit's own chart element brings a 4.7 MB one). The figure is the JSON
 // Python built (gd_ui/figures); this file only draws it, at the width of its container.
 export default function (component) {
-  const { data, parentElement } = component;
+  const { parentElement } = component, data = G.unpack(component.data);
   if (!data) return;
   let root = parentElement.querySelector(".dl-plain");
   if (!root) {
@@ -23,7 +23,7 @@ export default function (component) {
     const stamp = `${d.digest}|${width}|${d.height}`;
     if (st.stamp === stamp) return null;
     st.stamp = stamp;
-    st.figure = st.digest === d.digest ? st.figure : JSON.parse(d.figure);
+    st.figure = st.digest === d.digest ? st.figure : (typeof d.figure === "string" ? JSON.parse(d.figure) : d.figure);
     st.digest = d.digest;
     const fig = st.figure;
     return Plotly.react(root, fig.data, { ...fig.layout, width, height: d.height, autosize: false }, d.config)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from gd_ui.chart.live_payload import packed
 from gd_ui.widgets import live
 
 JS = live.module_text("live_shared.js", "plain_chart.js")
@@ -49,6 +50,6 @@ def plain_chart(drawn: Drawn, *, key: str, alt: str, config: dict | None = None)
         st.plotly_chart(json.loads(drawn.figure), width="stretch", key=key, alt=alt,
                         config={**CONFIG, **(config or {})})
         return
-    PLAIN(key=key, data={"figure": drawn.figure, "digest": drawn.digest, "height": drawn.height,
-                         "plotly": live.PLOTLY_URL, "alt": alt, "config": {**CONFIG, **(config or {})},
-                         "failed": FAILED, "fallback_width": 700}, height=drawn.height)
+    PLAIN(key=key, data=packed({"digest": drawn.digest, "height": drawn.height, "plotly": live.PLOTLY_URL,
+                                "alt": alt, "config": {**CONFIG, **(config or {})}, "failed": FAILED,
+                                "fallback_width": 700}, figure=drawn.figure), height=drawn.height)
