@@ -221,10 +221,12 @@ class Quadratic:
         """
         weight = self.eigenvalues * np.asarray(z0, dtype=float) ** 2
         steps = np.asarray(rates, dtype=float)[:, None] * self.eigenvalues[None, :]
+        log_mag = _log_magnitudes(steps)  # once: every bisection step raises them to its own epochs
 
         def too_big(rows: np.ndarray, k: np.ndarray) -> np.ndarray:
             with np.errstate(all="ignore"):
-                p = _powers(steps[rows], k)
+                # |1 − ηλ|ᵏ: the sign of (1 − ηλ)ᵏ (_powers) does not change its square
+                p = _magnitudes(log_mag[rows], np.asarray(k, dtype=float)[:, None])
                 loss = np.full(len(rows), self.min_loss)
                 for i, w in enumerate(weight):  # in index order, the same sum for one rate or many
                     loss = loss + w * p[:, i] ** 2
@@ -254,10 +256,22 @@ def _powers(step: np.ndarray, k: np.ndarray) -> np.ndarray:
     keep full precision over millions of epochs.
     """
     k = np.asarray(k, dtype=float)[:, None]
+    mag = _magnitudes(_log_magnitudes(step), k)
     with np.errstate(all="ignore"):
-        below = step < 1
-        log_mag = np.where(below, np.log1p(-np.where(below, step, 0.0)),
-                           np.log(np.abs(np.where(below, 2.0, step) - 1)))
-        mag = np.where(k == 0, 1.0, np.exp(k * log_mag))
         sign = np.where((step > 1) & (k % 2 == 1), -1.0, 1.0)
     return sign * mag
+
+
+def _log_magnitudes(step: np.ndarray) -> np.ndarray:
+    """``log|1 - step|``, by ``log1p`` below 1 (:func:`_powers`)."""
+    with np.errstate(all="ignore"):
+        below = step < 1
+        return np.where(below, np.log1p(-np.where(below, step, 0.0)),
+                        np.log(np.abs(np.where(below, 2.0, step) - 1)))
+
+
+def _magnitudes(log_mag: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """``|1 - step|**k`` from :func:`_log_magnitudes` (``k``: a column of epochs); :func:`_powers` is it
+    with the sign."""
+    with np.errstate(all="ignore"):
+        return np.where(k == 0, 1.0, np.exp(k * log_mag))
