@@ -47,8 +47,7 @@ def _schedule(epochs: int, max_points: int, diverged_at: int | None) -> np.ndarr
     if diverged_at is not None:  # the full run's schedule, cut before diverged_at
         if max_points == 2:
             return np.array([0, diverged_at - 1]) if diverged_at > 1 else np.array([0])
-        base = _record_epochs(epochs, max_points, None)
-        return odd_gaps(base[base < diverged_at], diverged_at - 1)
+        return _cut(_record_epochs(epochs, max_points, None), diverged_at)
     if epochs + 1 <= max_points:
         base = np.arange(epochs + 1)
     elif max_points == 2:  # just the ends: no room for the odd-gap rule
@@ -58,6 +57,19 @@ def _schedule(epochs: int, max_points: int, diverged_at: int | None) -> np.ndarr
         tail = np.geomspace(head, epochs, max_points - head) if max_points > 2 else np.array([epochs])
         base = odd_gaps(np.union1d(np.arange(head), np.round(tail).astype(np.int64)), epochs)
     return base
+
+
+def _cut(base: np.ndarray, diverged_at: int) -> np.ndarray:
+    """The full run's schedule ``base`` (whose gaps are already odd) cut before the divergence: the
+    epochs before it, ending on ``diverged_at - 1`` an odd gap after the previous one (what
+    :func:`odd_gaps` makes of ``base[base < diverged_at]``, without its loop)."""
+    last = diverged_at - 1
+    prefix = base[base < last]
+    if len(prefix) == 0:
+        return np.array([0], dtype=np.int64)
+    if (last - prefix[-1]) % 2 == 0:
+        prefix = prefix[:-1] if len(prefix) > 1 else np.array([0, last - 1], dtype=np.int64)
+    return np.append(prefix, last).astype(np.int64)
 
 
 def odd_gaps(candidates, last: int) -> np.ndarray:

@@ -78,7 +78,7 @@ def endings(quad: Quadratic, table: RateTable, w0, b0: float, epochs: int) -> En
 
     The divergence epochs come from :meth:`Quadratic.divergence_epochs` (the bisection ``descend`` uses,
     every rate at once); the kept schedule is
-    :func:`~gd_core.descent.record_epochs`'s, cut from the table's epochs.
+    :func:`~gd_core.descent.record_epochs`'s (the table's epochs, cut before the divergence).
     """
     theta0 = np.append(np.asarray(w0, dtype=float), float(b0))
     z0 = quad.eigenvectors.T @ (theta0 - quad.optimum)
@@ -94,8 +94,7 @@ def endings(quad: Quadratic, table: RateTable, w0, b0: float, epochs: int) -> En
     base = table.epochs
     rows = np.flatnonzero(diverged >= 0)
     for i in rows:
-        kept = _cut(base, int(diverged[i])) if table.frames > 2 else \
-            record_epochs(epochs, table.frames, int(diverged[i]))
+        kept = record_epochs(epochs, table.frames, int(diverged[i]))
         common = min(len(kept), len(base))
         same = kept[:common] == base[:common]
         n = common if same.all() else int(np.argmin(same))  # the length of the shared prefix
@@ -111,16 +110,3 @@ def endings(quad: Quadratic, table: RateTable, w0, b0: float, epochs: int) -> En
             p = _powers(steps, np.maximum(tails.ravel(), 0)).reshape(len(rows), 2, m)
         extra_powers[rows] = np.where((tails >= 0)[:, :, None], p, 0.0)
     return Endings(diverged, keep, extra, extra_powers)
-
-
-def _cut(base: np.ndarray, diverged_at: int) -> np.ndarray:
-    """``record_epochs(epochs, frames, diverged_at)`` from the full run's schedule ``base`` (whose gaps
-    are already odd): the epochs before the divergence, ending on ``diverged_at - 1`` an odd gap after
-    the previous one."""
-    last = diverged_at - 1
-    prefix = base[base < last]
-    if len(prefix) == 0:
-        return np.array([0], dtype=np.int64)
-    if (last - prefix[-1]) % 2 == 0:
-        prefix = prefix[:-1] if len(prefix) > 1 else np.array([0, last - 1], dtype=np.int64)
-    return np.append(prefix, last).astype(np.int64)

@@ -23,7 +23,7 @@ export default function (component) {
     const stamp = `${d.digest}|${width}|${d.height}`;
     if (st.stamp === stamp) return null;
     st.stamp = stamp;
-    st.figure = st.digest === d.digest ? st.figure : (typeof d.figure === "string" ? JSON.parse(d.figure) : d.figure);
+    st.figure = st.digest === d.digest ? st.figure : d.figure;  // sent as JSON itself (packed)
     st.digest = d.digest;
     const fig = st.figure;
     return Plotly.react(root, fig.data, { ...fig.layout, width, height: d.height, autosize: false }, d.config)
